@@ -1,0 +1,1 @@
+Console.WriteLine("benchmarks: to be written");
