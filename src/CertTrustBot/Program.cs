@@ -1,6 +1,16 @@
+using CertTrustBot.Bot;
+using CertTrustBot.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddHealthChecks();
+builder.AddTeamsBot();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+
+app.MapTeamsBot();
+app.MapHealthEndpoint();
+
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+
+namespace CertTrustBot.Bot;
+
+/// <summary>Why a file could not be fetched; the conversation turns it into words for the user.</summary>
+public enum DownloadFailure
+{
+    /// <summary>The URL's host is not on the allow-list (or not https); nothing was requested.</summary>
+    HostNotAllowed,
+
+    /// <summary>The link answered a web page (a sharing or sign-in page), not the file.</summary>
+    WebPage,
+
+    /// <summary>The file is larger than the limit; the download stopped there.</summary>
+    TooLarge,
+
+    /// <summary>The host answered an error, or could not be reached.</summary>
+    Failed,
+
+    /// <summary>The host was too slow.</summary>
+    TimedOut,
+}
+
+public sealed record DownloadResult(byte[]? Content, DownloadFailure? Failure, string? Detail)
+{
+    public static DownloadResult Ok(byte[] content) => new(content, null, null);
+
+    public static DownloadResult Fail(DownloadFailure failure, string detail) => new(null, failure, detail);
+}
+
+/// <summary>
+/// Fetches the files users send, from allow-listed hosts only, over https (loopback http only when allowed),
+/// following at most a few redirects (each checked), reading at most MaxBytes. The bot's token goes only to
+/// Bot Framework hosts; a pre-authenticated Teams downloadUrl gets none.
+/// </summary>
+public sealed class AttachmentDownloader(HttpClient http, IOptions<AttachmentDownloadOptions> options, ILogger<AttachmentDownloader> logger)
+{
+    /// <summary>Named HttpClient; its handler follows no redirects by itself (each hop is checked here).</summary>
+    public const string HttpClientName = "attachments";
+
+    private const int MaxRedirects = 3;
+    private readonly AttachmentDownloadOptions _options = options.Value;
+
+    /// <param name="url">Where the channel said the file is.</param>
+    /// <param name="authorize">Adds the bot's token to a request; called only for Bot Framework hosts. Null: never.</param>
+    public async Task<DownloadResult> DownloadAsync(
+        Uri url, Func<HttpRequestMessage, CancellationToken, Task>? authorize, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        try
+        {
+            for (var hop = 0; hop <= MaxRedirects; hop++)
+            {
+                if (NotAllowed(url) is { } why)
+                {
+                    logger.LogWarning("Attachment download refused: {Host} {Reason}", url.Host, why);
+                    return DownloadResult.Fail(DownloadFailure.HostNotAllowed, $"{url.Host} {why}");
+                }
+
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
+                if (authorize is not null && !IsLoopback(url) && HostPattern.MatchesAny(_options.EffectiveTokenHosts, url.Host))
+                    await authorize(request, timeout.Token);
+
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+                {
+                    url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                    continue;
+                }
+
+                return await ReadAsync(response, timeout.Token);
+            }
+
+            return DownloadResult.Fail(DownloadFailure.Failed, "too many redirects");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DownloadResult.Fail(DownloadFailure.TimedOut, $"no complete answer within {_options.Timeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning(e, "Attachment download from {Host} failed", url.Host);
+            return DownloadResult.Fail(DownloadFailure.Failed, e.HttpRequestError.ToString());
+        }
+    }
+
+    private async Task<DownloadResult> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+            return DownloadResult.Fail(DownloadFailure.Failed, $"HTTP {(int)response.StatusCode}");
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (string.Equals(mediaType, "text/html", StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(mediaType, "application/xhtml+xml", StringComparison.OrdinalIgnoreCase))
+            return DownloadResult.Fail(DownloadFailure.WebPage, mediaType ?? "text/html");
+
+        if (response.Content.Headers.ContentLength > _options.MaxBytes)
+            return DownloadResult.Fail(DownloadFailure.TooLarge, $"{response.Content.Headers.ContentLength} bytes");
+
+        // The length header may be absent or wrong: count while reading, and stop one byte past the limit.
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var content = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (content.Length + read > _options.MaxBytes)
+                return DownloadResult.Fail(DownloadFailure.TooLarge, $"more than {_options.MaxBytes} bytes");
+            content.Write(buffer, 0, read);
+        }
+
+        var bytes = content.ToArray();
+        return LooksLikeWebPage(bytes) ? DownloadResult.Fail(DownloadFailure.WebPage, "HTML content") : DownloadResult.Ok(bytes);
+    }
+
+    private string? NotAllowed(Uri url)
+    {
+        if (!url.IsAbsoluteUri)
+            return "is not an absolute URL";
+        if (IsLoopback(url))
+            return _options.AllowLoopback ? null : "is a loopback address, allowed only in Development";
+        if (url.Scheme != Uri.UriSchemeHttps)
+            return "is not https";
+        return HostPattern.MatchesAny(_options.EffectiveAllowedHosts, url.Host) ? null : "is not on the allow-list (Attachments:AllowedHosts)";
+    }
+
+    private static bool IsLoopback(Uri url) =>
+        (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) && url.IsLoopback;
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    // A sharing link can answer HTML labelled as something else; a certificate never starts like a web page.
+    private static bool LooksLikeWebPage(byte[] bytes)
+    {
+        var head = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 512)).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        return head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) ||
+               head.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
+    }
+}

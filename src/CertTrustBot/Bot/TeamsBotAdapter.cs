@@ -1,0 +1,75 @@
+using Azure;
+using CertTrustBot.Cases;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Integration.AspNet.Core;
+using Microsoft.Bot.Connector.Authentication;
+
+namespace CertTrustBot.Bot;
+
+/// <summary>
+/// The CloudAdapter with the bot's error policy. One constructor, so the container can build it (CloudAdapter's own
+/// two public constructors are ambiguous to it).
+/// </summary>
+public sealed class TeamsBotAdapter : CloudAdapter
+{
+    public TeamsBotAdapter(BotFrameworkAuthentication authentication, ConversationState conversationState, ILogger<TeamsBotAdapter> logger)
+        : base(authentication, logger)
+    {
+        OnTurnError = (turnContext, exception) => HandleTurnErrorAsync(turnContext, exception, conversationState, logger);
+    }
+
+    private static async Task HandleTurnErrorAsync(ITurnContext turnContext, Exception exception, ConversationState conversationState, ILogger logger)
+    {
+        logger.LogError(exception, "Turn failed: {Type} activity {ActivityId} in conversation {ConversationId}",
+            turnContext.Activity.Type, turnContext.Activity.Id, turnContext.Activity.Conversation?.Id);
+
+        var message = UserMessageFor(exception);
+        if (exception is ConversationStateUnreadableException)
+        {
+            // A state that cannot be read would fail every later turn the same way: start the conversation afresh.
+            try
+            {
+                await conversationState.DeleteAsync(turnContext);
+            }
+            catch (Exception deleteError) when (deleteError is not OperationCanceledException)
+            {
+                logger.LogError(deleteError, "Could not delete the unreadable conversation state");
+            }
+        }
+
+        try
+        {
+            await turnContext.SendActivityAsync(message);
+        }
+        catch (Exception sendError) when (sendError is not OperationCanceledException)
+        {
+            logger.LogError(sendError, "Could not tell the user about the failed turn");
+        }
+    }
+
+    internal static string UserMessageFor(Exception exception) => exception switch
+    {
+        ConversationStateUnreadableException =>
+            "Sorry, I lost track of our conversation, so we start again: send me the certificate (a file, or its PEM text).",
+        StateConflictException =>
+            "Another message in this conversation was being handled at the same moment, so I did not act on this one. Please send it again.",
+        _ when IsStorageOutage(exception) =>
+            "My storage is temporarily unavailable, so I could not save anything. Please try again in a few minutes.",
+        _ => "Sorry, something went wrong on my side and I could not handle that message. Please try again; if it keeps happening, contact the support desk.",
+    };
+
+    internal static bool IsStorageOutage(Exception exception) => exception switch
+    {
+        StorageUnavailableException => true,
+        RequestFailedException { Status: 0 or >= 500 } => true,
+        HttpRequestException or TimeoutException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsStorageOutage),
+        _ => exception.InnerException is { } inner && IsStorageOutage(inner),
+    };
+}
+
+/// <summary>The stored conversation state exists but cannot be read (corrupt, or from an incompatible version).</summary>
+public sealed class ConversationStateUnreadableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>Another turn saved the conversation state after this turn loaded it (ETag mismatch).</summary>
+public sealed class StateConflictException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,54 @@
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Integration.AspNet.Core;
+using Microsoft.Bot.Connector.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace CertTrustBot.Bot;
+
+public static class TeamsBotExtensions
+{
+    /// <summary>
+    /// The Bot Framework edge: authentication from MicrosoftAppType/Id/Password/TenantId (validated at start-up),
+    /// the CloudAdapter, the activity handler, conversation state, and the attachment downloader.
+    /// </summary>
+    public static IHostApplicationBuilder AddTeamsBot(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddOptions<BotAuthenticationOptions>().Bind(builder.Configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BotAuthenticationOptions>, BotAuthenticationOptionsValidator>();
+
+        var allowLoopbackByDefault = builder.Environment.IsDevelopment();
+        services.AddOptions<AttachmentDownloadOptions>()
+            .Configure(o => o.AllowLoopback = allowLoopbackByDefault)
+            .BindConfiguration(AttachmentDownloadOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AttachmentDownloadOptions>, AttachmentDownloadOptionsValidator>();
+        services.AddHttpClient<AttachmentDownloader>()
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, // each hop is checked against the allow-list
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+            });
+
+        services.AddHttpClient();
+        services.AddSingleton<BotFrameworkAuthentication>(sp => new ConfigurationBotFrameworkAuthentication(
+            sp.GetRequiredService<IConfiguration>(),
+            httpClientFactory: sp.GetRequiredService<IHttpClientFactory>(),
+            logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>()));
+        services.AddSingleton<TeamsBotAdapter>();
+        services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<TeamsBotAdapter>());
+        services.AddSingleton<ConversationState>();
+        return builder;
+    }
+
+    /// <summary>POST /api/messages: where Azure Bot Service (or the Agents Playground) delivers activities.</summary>
+    public static IEndpointRouteBuilder MapTeamsBot(this IEndpointRouteBuilder endpoints)
+    {
+        // No request-aborted token: a channel that gives up waiting must not cut a turn in the middle of its writes.
+        endpoints.MapPost("/api/messages", (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot) =>
+            adapter.ProcessAsync(request, response, bot, CancellationToken.None));
+        return endpoints;
+    }
+}

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text;
+using CertTrustBot.Bot;
+using CertTrustBot.Tests.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CertTrustBot.Tests.Bot;
+
+public sealed class AttachmentDownloaderTests(LoopbackFileServer files) : IClassFixture<LoopbackFileServer>
+{
+    private static readonly byte[] Certificate = Encoding.ASCII.GetBytes("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    private readonly LoopbackFileServer _files = files;
+
+    [Fact]
+    public async Task A_file_on_an_allowed_loopback_host_is_downloaded_without_a_token()
+    {
+        var url = _files.Serve(Certificate);
+        var tokenAsked = false;
+
+        var result = await Downloader(allowLoopback: true).DownloadAsync(url, (_, _) => { tokenAsked = true; return Task.CompletedTask; }, default);
+
+        Assert.Null(result.Failure);
+        Assert.Equal(Certificate, result.Content);
+        Assert.False(tokenAsked);
+        Assert.Equal(url.AbsolutePath, Assert.Single(_files.Requests, r => r.StartsWith(url.AbsolutePath, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Loopback_is_refused_unless_allowed_and_nothing_is_requested()
+    {
+        var url = _files.Serve(Certificate);
+
+        var result = await Downloader(allowLoopback: false).DownloadAsync(url, null, default);
+
+        Assert.Equal(DownloadFailure.HostNotAllowed, result.Failure);
+        Assert.DoesNotContain(_files.Requests, r => r.StartsWith(url.AbsolutePath, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://files.example.net/root.cer")]
+    [InlineData("https://sharepoint.com.example.net/root.cer")]
+    [InlineData("https://evilsharepoint.com/root.cer")]
+    [InlineData("http://contoso.sharepoint.com/root.cer")]
+    [InlineData("file:///etc/passwd")]
+    public async Task A_url_outside_the_allow_list_is_refused_before_any_request(string url)
+    {
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK));
+
+        var result = await Downloader(handler: handler).DownloadAsync(new Uri(url), null, default);
+
+        Assert.Equal(DownloadFailure.HostNotAllowed, result.Failure);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_web_page_is_recognised_by_its_content_type()
+    {
+        var url = _files.Serve(Encoding.UTF8.GetBytes("<p>Sign in</p>"), "text/html; charset=utf-8");
+
+        var result = await Downloader(allowLoopback: true).DownloadAsync(url, null, default);
+
+        Assert.Equal(DownloadFailure.WebPage, result.Failure);
+    }
+
+    [Fact]
+    public async Task A_web_page_labelled_as_a_binary_file_is_recognised_by_its_start()
+    {
+        var url = _files.Serve(Encoding.UTF8.GetBytes("\n  <!DOCTYPE html><html><body>OneDrive</body></html>"));
+
+        var result = await Downloader(allowLoopback: true).DownloadAsync(url, null, default);
+
+        Assert.Equal(DownloadFailure.WebPage, result.Failure);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_file_over_the_limit_is_refused_with_or_without_a_length_header(bool sendLength)
+    {
+        var url = _files.Serve(new byte[5000], sendLength: sendLength);
+
+        var result = await Downloader(allowLoopback: true, maxBytes: 4096).DownloadAsync(url, null, default);
+
+        Assert.Equal(DownloadFailure.TooLarge, result.Failure);
+        Assert.Null(result.Content);
+    }
+
+    [Fact]
+    public async Task A_file_exactly_at_the_limit_is_accepted()
+    {
+        var url = _files.Serve(new byte[4096], sendLength: false);
+
+        var result = await Downloader(allowLoopback: true, maxBytes: 4096).DownloadAsync(url, null, default);
+
+        Assert.Equal(4096, result.Content?.Length);
+    }
+
+    [Fact]
+    public async Task The_bot_token_goes_to_Bot_Framework_hosts_only()
+    {
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Certificate) });
+        var downloader = Downloader(handler: handler);
+        Task Authorize(HttpRequestMessage request, CancellationToken _)
+        {
+            request.Headers.Authorization = new("Bearer", "bot-token");
+            return Task.CompletedTask;
+        }
+
+        await downloader.DownloadAsync(new Uri("https://smba.trafficmanager.net/amer/v3/attachments/1/views/original"), Authorize, default);
+        await downloader.DownloadAsync(new Uri("https://contoso-my.sharepoint.com/personal/a/root.cer"), Authorize, default);
+
+        Assert.Equal("Bearer bot-token", handler.Requests[0].Headers.Authorization?.ToString());
+        Assert.Null(handler.Requests[1].Headers.Authorization);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_followed_only_to_an_allowed_host()
+    {
+        var handler = new StubHandler(request => request.RequestUri!.Host == "contoso.sharepoint.com"
+            ? new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri("https://attacker.example.net/x") } }
+            : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Certificate) });
+
+        var result = await Downloader(handler: handler).DownloadAsync(new Uri("https://contoso.sharepoint.com/root.cer"), null, default);
+
+        Assert.Equal(DownloadFailure.HostNotAllowed, result.Failure);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_host_that_does_not_answer_in_time_is_reported_as_timed_out()
+    {
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK), delay: TimeSpan.FromSeconds(10));
+        var downloader = Downloader(handler: handler, timeout: TimeSpan.FromMilliseconds(200));
+
+        var result = await downloader.DownloadAsync(new Uri("https://contoso.sharepoint.com/root.cer"), null, default);
+
+        Assert.Equal(DownloadFailure.TimedOut, result.Failure);
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_reported_with_its_status()
+    {
+        var result = await Downloader(allowLoopback: true).DownloadAsync(new Uri(_files.BaseAddress, "f/gone"), null, default);
+
+        Assert.Equal(DownloadFailure.Failed, result.Failure);
+        Assert.Equal("HTTP 404", result.Detail);
+    }
+
+    private static AttachmentDownloader Downloader(
+        bool allowLoopback = false, int maxBytes = 1024 * 1024, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
+    {
+        var options = new AttachmentDownloadOptions { AllowLoopback = allowLoopback, MaxBytes = maxBytes, Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+        var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false });
+        return new AttachmentDownloader(http, Options.Create(options), NullLogger<AttachmentDownloader>.Instance);
+    }
+
+    private sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> respond, TimeSpan? delay = null) : HttpMessageHandler
+    {
+        public List<HttpRequestMessage> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            if (delay is { } d)
+                await Task.Delay(d, cancellationToken);
+            return respond(request);
+        }
+    }
+}
