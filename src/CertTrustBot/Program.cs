@@ -1,9 +1,12 @@
 using CertTrustBot.Bot;
+using CertTrustBot.Conversation;
 using CertTrustBot.Hosting;
+using CertTrustBot.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddHealthChecks();
+builder.Services.AddBlobStorage(builder.Configuration);
+builder.Services.AddConversation();
 builder.AddTeamsBot();
 
 var app = builder.Build();

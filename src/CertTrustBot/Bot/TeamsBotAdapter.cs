@@ -1,5 +1,6 @@
 using Azure;
 using CertTrustBot.Cases;
+using CertTrustBot.Storage;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
@@ -12,13 +13,13 @@ namespace CertTrustBot.Bot;
 /// </summary>
 public sealed class TeamsBotAdapter : CloudAdapter
 {
-    public TeamsBotAdapter(BotFrameworkAuthentication authentication, ConversationState conversationState, ILogger<TeamsBotAdapter> logger)
+    public TeamsBotAdapter(BotFrameworkAuthentication authentication, ConversationStateStore states, ILogger<TeamsBotAdapter> logger)
         : base(authentication, logger)
     {
-        OnTurnError = (turnContext, exception) => HandleTurnErrorAsync(turnContext, exception, conversationState, logger);
+        OnTurnError = (turnContext, exception) => HandleTurnErrorAsync(turnContext, exception, states, logger);
     }
 
-    private static async Task HandleTurnErrorAsync(ITurnContext turnContext, Exception exception, ConversationState conversationState, ILogger logger)
+    private static async Task HandleTurnErrorAsync(ITurnContext turnContext, Exception exception, ConversationStateStore states, ILogger logger)
     {
         logger.LogError(exception, "Turn failed: {Type} activity {ActivityId} in conversation {ConversationId}",
             turnContext.Activity.Type, turnContext.Activity.Id, turnContext.Activity.Conversation?.Id);
@@ -29,7 +30,7 @@ public sealed class TeamsBotAdapter : CloudAdapter
             // A state that cannot be read would fail every later turn the same way: start the conversation afresh.
             try
             {
-                await conversationState.DeleteAsync(turnContext);
+                await states.DeleteAsync(turnContext, CancellationToken.None);
             }
             catch (Exception deleteError) when (deleteError is not OperationCanceledException)
             {
@@ -51,7 +52,7 @@ public sealed class TeamsBotAdapter : CloudAdapter
     {
         ConversationStateUnreadableException =>
             "Sorry, I lost track of our conversation, so we start again: send me the certificate (a file, or its PEM text).",
-        StateConflictException =>
+        StorageConflictException =>
             "Another message in this conversation was being handled at the same moment, so I did not act on this one. Please send it again.",
         _ when IsStorageOutage(exception) =>
             "My storage is temporarily unavailable, so I could not save anything. Please try again in a few minutes.",
@@ -70,6 +71,3 @@ public sealed class TeamsBotAdapter : CloudAdapter
 
 /// <summary>The stored conversation state exists but cannot be read (corrupt, or from an incompatible version).</summary>
 public sealed class ConversationStateUnreadableException(string message, Exception inner) : Exception(message, inner);
-
-/// <summary>Another turn saved the conversation state after this turn loaded it (ETag mismatch).</summary>
-public sealed class StateConflictException(string message, Exception inner) : Exception(message, inner);

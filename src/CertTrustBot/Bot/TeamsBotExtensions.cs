@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CertTrustBot.Bot;
@@ -9,7 +10,7 @@ public static class TeamsBotExtensions
 {
     /// <summary>
     /// The Bot Framework edge: authentication from MicrosoftAppType/Id/Password/TenantId (validated at start-up),
-    /// the CloudAdapter, the activity handler, conversation state, and the attachment downloader.
+    /// the CloudAdapter, the activity handler, conversation state in the bot storage, and the attachment downloader.
     /// </summary>
     public static IHostApplicationBuilder AddTeamsBot(this IHostApplicationBuilder builder)
     {
@@ -39,7 +40,12 @@ public static class TeamsBotExtensions
             logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>()));
         services.AddSingleton<TeamsBotAdapter>();
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<TeamsBotAdapter>());
-        services.AddSingleton<ConversationState>();
+        services.AddBlobsBotStorage();
+        services.AddSingleton<ConversationStateStore>();
+        services.AddSingleton<TurnInputReader>();
+        services.AddSingleton<ReplyRenderer>();
+        services.AddSingleton<IBot, TeamsBot>();
+        services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

@@ -1,0 +1,81 @@
+using CertTrustBot.Conversation;
+using Microsoft.Bot.Builder;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace CertTrustBot.Bot;
+
+/// <summary>
+/// Loads and saves a conversation's <see cref="ConversationData"/> once per turn, through the bot's
+/// <see cref="IStorage"/>, with the ETag it was read with: a turn that lost a race to another turn (a double
+/// click, another instance) fails with <c>StorageConflictException</c> instead of overwriting it.
+/// (BotState would hand the storage a plain dictionary, whose ETag the blob storage cannot see.)
+/// </summary>
+public sealed class ConversationStateStore(IStorage storage)
+{
+    private const string ETagProperty = "eTag";
+    private const string DataProperty = "conversation";
+
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
+    {
+        TypeNameHandling = TypeNameHandling.None,
+        MissingMemberHandling = MissingMemberHandling.Ignore,
+    });
+
+    /// <summary>The state as read: the data, and what is needed to save it safely.</summary>
+    public sealed record Loaded(ConversationData Data, string Key, string ETag, JToken? Original);
+
+    /// <summary>The same key Bot Framework's ConversationState uses: one state per channel conversation.</summary>
+    public static string KeyFor(ITurnContext turnContext)
+    {
+        var activity = turnContext.Activity;
+        var conversationId = activity.Conversation?.Id;
+        if (string.IsNullOrEmpty(activity.ChannelId) || string.IsNullOrEmpty(conversationId))
+            throw new InvalidOperationException("The activity has no channelId or conversation.id, so it has no conversation state.");
+        return $"{activity.ChannelId}/conversations/{conversationId}";
+    }
+
+    public async Task<Loaded> LoadAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        var key = KeyFor(turnContext);
+        IDictionary<string, object> items;
+        try
+        {
+            items = await storage.ReadAsync([key], cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConversationStateUnreadableException($"The conversation state '{key}' is not valid JSON.", e);
+        }
+
+        if (!items.TryGetValue(key, out var stored) || stored is not JObject item)
+            return new Loaded(new ConversationData(), key, "*", null);
+
+        try
+        {
+            var data = item[DataProperty]?.ToObject<ConversationData>(Serializer)
+                ?? throw new JsonSerializationException($"no '{DataProperty}' property");
+            var etag = (string?)item[ETagProperty];
+            return new Loaded(data, key, string.IsNullOrEmpty(etag) ? "*" : etag, item[DataProperty]);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidCastException)
+        {
+            throw new ConversationStateUnreadableException($"The conversation state '{key}' cannot be read as ConversationData.", e);
+        }
+    }
+
+    /// <summary>Writes the new state if it changed, only if nobody wrote it since it was loaded.</summary>
+    public async Task SaveAsync(Loaded loaded, ConversationData state, CancellationToken cancellationToken)
+    {
+        var data = JToken.FromObject(state, Serializer);
+        if (loaded.Original is not null && JToken.DeepEquals(loaded.Original, data))
+            return;
+
+        // The storage uses eTag as If-Match ("*": the first write, nothing to match).
+        var item = new JObject { [ETagProperty] = loaded.ETag, [DataProperty] = data };
+        await storage.WriteAsync(new Dictionary<string, object> { [loaded.Key] = item }, cancellationToken);
+    }
+
+    public Task DeleteAsync(ITurnContext turnContext, CancellationToken cancellationToken) =>
+        storage.DeleteAsync([KeyFor(turnContext)], cancellationToken);
+}
