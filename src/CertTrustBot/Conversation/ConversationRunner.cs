@@ -38,7 +38,7 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
         {
             return effect switch
             {
-                CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check.Purpose),
+                CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check),
                 SubmitCase submit => new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken)),
                 ShowStatus { CaseNumber: { } number } => new CasesFound(
                     await caseDesk.FindAsync(number, cancellationToken) is { } found ? [found] : [], number),
