@@ -1,0 +1,61 @@
+using System.Net.Sockets;
+using Azure;
+using CertTrustBot.Cases;
+
+namespace CertTrustBot.Storage;
+
+/// <summary>
+/// Turns the many shapes of "storage did not answer" (a RequestFailedException with status 0 or 5xx, the retry
+/// policy's AggregateException, a network timeout surfacing as a cancellation nobody asked for, a refused connection)
+/// into one <see cref="StorageUnavailableException"/>. Answers a caller expects (404, 409, 412) pass through unchanged.
+/// </summary>
+internal static class StorageFailures
+{
+    public static async Task<T> Guard<T>(Func<Task<T>> operation, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw Unavailable(what, ex);
+        }
+    }
+
+    public static async Task Guard(Func<Task> operation, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await operation().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex, cancellationToken))
+        {
+            throw Unavailable(what, ex);
+        }
+    }
+
+    public static StorageUnavailableException Unavailable(string what, Exception inner) =>
+        new($"Storage did not answer while trying to {what}: {Describe(inner)}", inner);
+
+    public static bool IsUnavailable(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        StorageUnavailableException => false, // already translated
+        // 404/409/412 (and a 400, which is a bug) are answers the caller handles; the rest means storage is not usable.
+        RequestFailedException r => r.Status is 0 or 401 or 403 or 408 or 429 or >= 500,
+        AggregateException aggregate => aggregate.InnerExceptions.All(e => IsUnavailable(e, cancellationToken)),
+        OperationCanceledException => !cancellationToken.IsCancellationRequested, // the client's network timeout
+        HttpRequestException or SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        RequestFailedException { Status: > 0 } r => $"{r.Status} {r.ErrorCode}",
+        AggregateException { InnerExceptions.Count: > 0 } a => Describe(a.InnerExceptions[^1]),
+        _ => exception.InnerException is { } inner && exception is RequestFailedException ? inner.Message : exception.Message,
+    };
+}
+
+/// <summary>The item changed in storage since it was read (its ETag no longer matches); read it again and retry.</summary>
+public sealed class StorageConflictException(string message, Exception? inner = null) : Exception(message, inner);
