@@ -426,7 +426,7 @@ public sealed partial class ConversationFlow
 
     private CardReply Confirmation(ConversationData state, CertificateReport report, TurnFacts facts)
     {
-        var hostWarning = state.HostName is null ? null : HostFinding(report);
+        var (hostResult, hostColor) = HostResult(report);
         var data = new ConfirmationCardData(
             state.RequestId ?? "",
             state.FileName ?? "",
@@ -434,18 +434,27 @@ public sealed partial class ConversationFlow
             string.Join(", ", state.Environments),
             state.HostName is not null,
             state.HostName ?? "",
-            hostWarning is null ? "✅ The certificate names this host." : $"⚠️ {hostWarning.Message}",
-            hostWarning is null ? "good" : "warning",
+            hostResult,
+            hostColor,
             report.Verdict == Verdict.Warn,
             CardContent.Warnings(report),
             CardContent.LongDate(ExpectedCompletion(facts.Clock.GetUtcNow())));
         return new CardReply(CardNames.Confirmation, data, $"Please confirm: {state.FileName} for {data.Environments}.");
     }
 
-    // The engine's finding on the host name, whatever its exact code (host name not in the SANs, or only in the CN).
-    private static Finding? HostFinding(CertificateReport report) =>
-        report.Findings.FirstOrDefault(f => f.Severity != Severity.Info
-            && (f.Code.Contains("host", StringComparison.OrdinalIgnoreCase) || f.Code.Contains("san", StringComparison.OrdinalIgnoreCase)));
+    // What the engine found about the host name against the certificate's names (SANs).
+    private static (string Text, string Color) HostResult(CertificateReport report)
+    {
+        var finding = report.Findings.FirstOrDefault(f => f.Code.StartsWith("host.", StringComparison.Ordinal));
+        return finding?.Code switch
+        {
+            FindingCodes.HostMatch => ($"✅ {finding.Message}", "good"),
+            FindingCodes.HostNotInSan or FindingCodes.HostOnlyInCn => ($"⚠️ {finding.Message}", "warning"),
+            FindingCodes.HostNotChecked => ($"ℹ️ {finding.Message}", "default"),
+            _ when finding is not null => (finding.Message, finding.Severity == Severity.Info ? "default" : "warning"),
+            _ => ("Not checked.", "default"),
+        };
+    }
 
     private static CaseDraft Draft(ConversationData state, CertificateReport report, TurnFacts facts) => new(
         state.RequestId ?? throw new InvalidOperationException("A request being submitted has no RequestId."),
