@@ -39,7 +39,7 @@ public sealed record ShowStatus(Requester Requester, string? CaseNumber) : Conve
 /// <summary>What came of an effect, fed back to <see cref="ConversationFlow.Resume"/>.</summary>
 public abstract record EffectOutcome;
 
-public sealed record CertificateChecked(CertificateReport Report, CheckPurpose Purpose) : EffectOutcome;
+public sealed record CertificateChecked(CertificateReport Report, CheckCertificate Check) : EffectOutcome;
 
 public sealed record CaseSubmitted(SupportCase Case) : EffectOutcome;
 

@@ -38,7 +38,7 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
         {
             return effect switch
             {
-                CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check.Purpose),
+                CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check),
                 SubmitCase submit => new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken)),
                 ShowStatus { CaseNumber: { } number } => new CasesFound(
                     await caseDesk.FindAsync(number, cancellationToken) is { } found ? [found] : [], number),
@@ -52,6 +52,22 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
         }
     }
 
-    private Task<CertificateReport> CheckAsync(CheckCertificate check, TurnFacts facts, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("Waits for the certificate engine (branch engine).");
+    // The engine is pure and takes its clock at construction: one per turn, on the turn's clock.
+    private async Task<CertificateReport> CheckAsync(CheckCertificate check, TurnFacts facts, CancellationToken cancellationToken)
+    {
+        var checker = new CertificateChecker(facts.Clock);
+        var request = new CheckRequest(check.Content, check.FileName)
+        {
+            HostName = check.HostName,
+            ExpectedCompletion = flow.ExpectedCompletion(facts.Clock.GetUtcNow()),
+        };
+        var report = checker.Check(request);
+        if (check.Environments.Count == 0 || report.Storable.Count == 0)
+            return report;
+
+        // The thumbprints come from the check itself; a second check then adds "already requested" findings.
+        var previous = await caseDesk.FindPreviousRequestsAsync(
+            facts.User.TenantId, report.Storable.Select(c => c.Sha256).ToList(), check.Environments, cancellationToken);
+        return previous.Count == 0 ? report : checker.Check(request with { AlreadyRequested = previous });
+    }
 }
