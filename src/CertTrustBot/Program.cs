@@ -1,4 +1,5 @@
 using CertTrustBot.Bot;
+using CertTrustBot.Cases;
 using CertTrustBot.Conversation;
 using CertTrustBot.Hosting;
 using CertTrustBot.Storage;
@@ -6,6 +7,7 @@ using CertTrustBot.Storage;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddBlobStorage(builder.Configuration);
+builder.Services.AddCaseDesk();
 builder.Services.AddConversation();
 builder.AddTeamsBot();
 

@@ -13,8 +13,9 @@ public sealed class TeamsBot(ConversationStateStore states, ConversationRunner r
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken) =>
         await RunTurnAsync(turnContext, await inputs.ReadMessageAsync(turnContext, cancellationToken), cancellationToken);
 
-    protected override Task OnMembersAddedAsync(IList<ChannelAccount> membersAdded, ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
-        membersAdded.Any(m => m.Id == turnContext.Activity.Recipient?.Id)
+    // ActivityHandler's OnMembersAddedAsync skips the bot itself; installing the bot is exactly "the bot was added".
+    protected override Task OnConversationUpdateActivityAsync(ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
+        turnContext.Activity.MembersAdded?.Any(m => m.Id == turnContext.Activity.Recipient?.Id) == true
             ? RunTurnAsync(turnContext, new ConversationStarted(), cancellationToken)
             : Task.CompletedTask;
 
