@@ -19,7 +19,8 @@ public sealed class TeamsBotAdapter : CloudAdapter
         OnTurnError = (turnContext, exception) => HandleTurnErrorAsync(turnContext, exception, states, logger);
     }
 
-    private static async Task HandleTurnErrorAsync(ITurnContext turnContext, Exception exception, ConversationStateStore states, ILogger logger)
+    /// <summary>Logs, deletes a state that cannot be read, and tells the user something short and true.</summary>
+    public static async Task HandleTurnErrorAsync(ITurnContext turnContext, Exception exception, ConversationStateStore states, ILogger logger)
     {
         logger.LogError(exception, "Turn failed: {Type} activity {ActivityId} in conversation {ConversationId}",
             turnContext.Activity.Type, turnContext.Activity.Id, turnContext.Activity.Conversation?.Id);

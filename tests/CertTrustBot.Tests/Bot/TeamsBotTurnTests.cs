@@ -1,0 +1,136 @@
+using CertTrustBot.Bot;
+using CertTrustBot.Cases;
+using CertTrustBot.Conversation;
+using CertTrustBot.Storage;
+using CertTrustBot.Tests.Http;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Adapters;
+using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Newtonsoft.Json.Linq;
+
+namespace CertTrustBot.Tests.Bot;
+
+/// <summary>
+/// The activity handler for a few turns with the SDK's TestAdapter: the real conversation and cards, state in the
+/// SDK's MemoryStorage (these turns never reach the case desk, so no blob storage is needed).
+/// </summary>
+public sealed class TeamsBotTurnTests : IDisposable
+{
+    private readonly IHost _host;
+    private readonly MemoryStorage _storage = new();
+
+    public TeamsBotTurnTests()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Storage"] = StorageOptions.DevelopmentStorage });
+        builder.Services.AddSingleton<IStorage>(_storage);
+        builder.Services.AddBlobStorage(builder.Configuration);
+        builder.Services.AddCaseDesk();
+        builder.Services.AddConversation();
+        builder.AddTeamsBot();
+        _host = builder.Build();
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    private IBot Bot => _host.Services.GetRequiredService<IBot>();
+
+    [Fact]
+    public async Task Installing_the_bot_in_a_chat_shows_the_welcome_card()
+    {
+        var adapter = new TestAdapter();
+        var installed = adapter.MakeActivity();
+        installed.Type = ActivityTypes.ConversationUpdate;
+        installed.MembersAdded = [installed.Recipient];
+
+        await new TestFlow(adapter, Bot.OnTurnAsync)
+            .Send(installed)
+            .AssertReply(reply => Assert.Equal(TurnInputReader.AdaptiveCard, Assert.Single(reply.AsMessageActivity().Attachments).ContentType))
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task Another_member_joining_is_not_greeted()
+    {
+        var adapter = new TestAdapter();
+        var joined = adapter.MakeActivity();
+        joined.Type = ActivityTypes.ConversationUpdate;
+        joined.MembersAdded = [new ChannelAccount("29:someone-else", "Grace")];
+
+        await new TestFlow(adapter, Bot.OnTurnAsync)
+            .Send(joined)
+            .AssertNoReply()
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task Hi_answers_with_the_welcome_card_and_its_commands()
+    {
+        await new TestFlow(new TestAdapter(), Bot.OnTurnAsync)
+            .Send("hi")
+            .AssertReply(reply =>
+            {
+                var card = (JObject)Assert.Single(reply.AsMessageActivity().Attachments).Content;
+                Assert.Equal("AdaptiveCard", (string?)card["type"]);
+                Assert.Equal("1.5", (string?)card["version"]);
+                Assert.Contains(card.Descendants().OfType<JObject>(), o => (string?)o["data"]?["action"] == "newRequest");
+            })
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task Cancel_ends_the_request_in_progress_and_the_state_is_saved_once_per_turn()
+    {
+        var adapter = new TestAdapter();
+
+        await new TestFlow(adapter, Bot.OnTurnAsync)
+            .Send(TestCertificates.RootPem)
+            .AssertReply(reply => Assert.Single(reply.AsMessageActivity().Attachments)) // the report
+            .AssertReply(reply => Assert.Single(reply.AsMessageActivity().Attachments)) // the environment picker
+            .Send("cancel")
+            .AssertReply(reply => Assert.StartsWith("Cancelled", reply.AsMessageActivity().Text, StringComparison.Ordinal))
+            .Send("cancel")
+            .AssertReply(reply => Assert.Contains("nothing to cancel", reply.AsMessageActivity().Text, StringComparison.Ordinal))
+            .StartTestAsync();
+
+        var key = $"{adapter.Conversation.ChannelId}/conversations/{adapter.Conversation.Conversation.Id}";
+        var stored = (JObject)(await _storage.ReadAsync([key], CancellationToken.None))[key];
+        Assert.Equal((int)ConversationStep.Idle, (int)stored["conversation"]!["Step"]!);
+        Assert.Null((string?)stored["conversation"]!["FileContent"]);
+    }
+
+    [Fact]
+    public void A_card_submit_arrives_as_flat_string_values()
+    {
+        var value = JObject.Parse("""{"action":"environments","environments":["Production","Test"],"confirmed":true,"count":2,"msteams":{"type":"messageBack"}}""");
+
+        var flat = TurnInputReader.Flatten(value);
+
+        Assert.Equal("environments", flat["action"]);
+        Assert.Equal("Production,Test", flat["environments"]);
+        Assert.Equal("true", flat["confirmed"]);
+        Assert.Equal("2", flat["count"]);
+        Assert.False(flat.ContainsKey("msteams"));
+    }
+
+    [Fact]
+    public async Task A_conversation_state_that_cannot_be_read_is_deleted_and_the_user_told()
+    {
+        var adapter = new TestAdapter();
+        var key = $"{adapter.Conversation.ChannelId}/conversations/{adapter.Conversation.Conversation.Id}";
+        await _storage.WriteAsync(new Dictionary<string, object> { [key] = JObject.Parse("""{"conversation":{"Step":"not-a-step","RequestId":[1,2]}}""") }, CancellationToken.None);
+        var states = _host.Services.GetRequiredService<ConversationStateStore>();
+        adapter.OnTurnError = (context, error) => TeamsBotAdapter.HandleTurnErrorAsync(context, error, states, NullLogger.Instance);
+
+        await new TestFlow(adapter, Bot.OnTurnAsync)
+            .Send("hi")
+            .AssertReply(reply => Assert.Contains("lost track of our conversation", reply.AsMessageActivity().Text, StringComparison.Ordinal))
+            .Send("hi")
+            .AssertReply(reply => Assert.Single(reply.AsMessageActivity().Attachments)) // works again: the welcome
+            .StartTestAsync();
+    }
+}
