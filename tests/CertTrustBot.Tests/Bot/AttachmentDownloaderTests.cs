@@ -7,10 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace CertTrustBot.Tests.Bot;
 
-public sealed class AttachmentDownloaderTests(LoopbackFileServer files) : IClassFixture<LoopbackFileServer>
+public sealed class AttachmentDownloaderTests(LoopbackServers loopback) : IClassFixture<LoopbackServers>
 {
     private static readonly byte[] Certificate = Encoding.ASCII.GetBytes("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-    private readonly LoopbackFileServer _files = files;
+    private readonly LoopbackFileServer _files = loopback.Files;
 
     [Fact]
     public async Task A_file_on_an_allowed_loopback_host_is_downloaded_without_a_token()

@@ -26,12 +26,21 @@ public sealed class BotApp(IReadOnlyDictionary<string, string?> settings) : WebA
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 
+    private HttpClient? _client;
+
     /// <summary>POSTs an activity to /api/messages as the Bot Framework service would.</summary>
     public async Task<HttpResponseMessage> PostAsync(JObject activity)
     {
-        using var client = CreateClient();
+        // One client for the app's lifetime (created on first use, after any UseKestrel): no connection churn under load.
+        var client = LazyInitializer.EnsureInitialized(ref _client, CreateClient);
         using var content = new StringContent(activity.ToString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return await client.PostAsync(new Uri("/api/messages", UriKind.Relative), content);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        await base.DisposeAsync();
     }
 }

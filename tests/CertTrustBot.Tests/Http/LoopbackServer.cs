@@ -7,8 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace CertTrustBot.Tests.Http;
 
-/// <summary>A small real Kestrel app on a free 127.0.0.1 port, for the services the bot calls out to.</summary>
-public abstract class LoopbackServer : IAsyncDisposable, IAsyncLifetime
+/// <summary>
+/// A small real Kestrel app on a free 127.0.0.1 port, for the services the bot calls out to. No xunit types in the
+/// loopback helpers: the load tool (tests/CertTrustBot.LoadTest) compiles them too.
+/// </summary>
+public abstract class LoopbackServer : IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -27,10 +30,6 @@ public abstract class LoopbackServer : IAsyncDisposable, IAsyncLifetime
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         BaseAddress = new Uri(address.TrimEnd('/') + "/");
     }
-
-    Task IAsyncLifetime.InitializeAsync() => StartAsync();
-
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync()
     {

@@ -15,11 +15,11 @@ namespace CertTrustBot.Tests.Http;
 /// and Azure Blob Storage played by Azurite.
 /// </summary>
 [Collection("Azurite")]
-public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurite, LoopbackChannel channel, LoopbackFileServer files)
-    : IClassFixture<LoopbackChannel>, IClassFixture<LoopbackFileServer>, IAsyncLifetime
+public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurite, LoopbackServers loopback)
+    : IClassFixture<LoopbackServers>, IAsyncLifetime
 {
-    private readonly LoopbackChannel _channel = channel;
-    private readonly LoopbackFileServer _files = files;
+    private readonly LoopbackChannel _channel = loopback.Channel;
+    private readonly LoopbackFileServer _files = loopback.Files;
     private readonly IReadOnlyDictionary<string, string?> _storage = azurite.NewConfiguration();
     private readonly List<BotApp> _apps = [];
 
