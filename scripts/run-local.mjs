@@ -158,7 +158,7 @@ async function main() {
     packageBin("@microsoft/m365agentsplayground", "agentsplayground"),
     "start", "--disable-telemetry", "--channel-id", "msteams",
     "--port", String(ports.playground), "--app-endpoint", `http://127.0.0.1:${ports.bot}/api/messages`,
-  ], { TEAMSAPPTESTER_BROWSER: "none" });
+  ], { TEAMSAPPTESTER_BROWSER: "none" }); // it logs to devTools/ (git-ignored)
   await waitFor(`the Agents Playground (${playgroundUrl})`, () => httpAnswers(playgroundUrl), 60000);
 
   console.log(`
