@@ -42,6 +42,7 @@ public class BlobsBotStorageTests(AzuriteFixture azurite)
         Assert.Equal(saved.Step, loaded.Step);
         Assert.Equal(saved.Environments, loaded.Environments);
         Assert.Equal(saved.StartedAt, loaded.StartedAt);
+        Assert.Equal(saved.StartedAt.Offset, loaded.StartedAt.Offset);
         Assert.Equal(saved.Certificate, loaded.Certificate);
         Assert.Equal(7, turns);
 
