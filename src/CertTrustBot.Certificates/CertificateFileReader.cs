@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace CertTrustBot.Certificates;
@@ -81,7 +82,8 @@ internal static class CertificateFileReader
         {
             result.Format = CertificateFormat.PrivateKey;
         }
-        else if (span[0] == 0x30)
+        else if (span[0] == 0x30 // DER starts 0x30 0x82: text that happens to start with "0" goes to the text checks
+            && !(span.Length > 1 && span[1] < 0x80 && LooksLikeText(span)))
         {
             ReadDer(bytes, limits, result, CertificateFormat.Der);
         }
@@ -139,6 +141,10 @@ internal static class CertificateFileReader
             var origin = $"PEM block {found} ({label})";
             switch (label)
             {
+                case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE" when Classify(der) == DerKind.Pkcs7:
+                    pkcs7 = true; // some tools label a .p7b as CERTIFICATE
+                    ReadPkcs7(der, limits, result, origin);
+                    break;
                 case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE":
                     result.Certificates.Add(CheckSingleValue(der, origin, allowTrailing: false));
                     break;
@@ -240,6 +246,7 @@ internal static class CertificateFileReader
         }
         var value = bytes[..length];
         var kind = Classify(value);
+        if (kind == DerKind.Unknown && SafeContentType(span) == X509ContentType.Pfx) kind = DerKind.Pkcs12;
         if (length < span.Length && kind != DerKind.Pkcs12)
         {
             result.Format = CertificateFormat.Unknown;
@@ -334,6 +341,19 @@ internal static class CertificateFileReader
         CertificateFormat.PublicKey => "public key",
         _ => "PEM block of an unknown kind",
     };
+
+    /// <summary>The platform's own sniffing, as a second opinion for PKCS#12 variants the shape test does not know.</summary>
+    private static X509ContentType SafeContentType(ReadOnlySpan<byte> span)
+    {
+        try
+        {
+            return X509Certificate2.GetCertContentType(span);
+        }
+        catch (CryptographicException)
+        {
+            return X509ContentType.Unknown;
+        }
+    }
 
     /// <summary>Length of the first TLV; false with "truncated" when the data ends before it does.</summary>
     private static bool TryMeasure(ReadOnlySpan<byte> span, out int length, out string? problem)
@@ -577,6 +597,18 @@ internal static class CertificateFileReader
         return Convert.TryFromBase64Chars(chars, buffer, out var written) ? buffer.AsMemory(0, written) : null;
     }
 
+    /// <summary>Text, judged from the start of the file: printable ASCII or UTF-8, no NUL bytes.</summary>
+    private static bool LooksLikeText(ReadOnlySpan<byte> span)
+    {
+        var sample = span[..Math.Min(span.Length, 4096)];
+        var printable = 0;
+        foreach (var b in sample)
+        {
+            if (b is >= 0x20 and < 0x7F or (byte)'\r' or (byte)'\n' or (byte)'\t' or >= 0x80) printable++;
+        }
+        return sample.IndexOf((byte)0) < 0 && printable * 100 >= sample.Length * 95;
+    }
+
     private static void ClassifyOther(ReadOnlySpan<byte> span, FileContents result)
     {
         var trimmed = span.TrimStart(" \t\r\n"u8);
@@ -588,13 +620,7 @@ internal static class CertificateFileReader
                 SendInstead);
             return;
         }
-        var sample = span[..Math.Min(span.Length, 4096)];
-        var printable = 0;
-        foreach (var b in sample)
-        {
-            if (b is >= 0x20 and < 0x7F or (byte)'\r' or (byte)'\n' or (byte)'\t' or >= 0x80) printable++;
-        }
-        if (printable * 100 >= sample.Length * 95 && sample.IndexOf((byte)0) < 0)
+        if (LooksLikeText(span))
         {
             result.Add(FindingCodes.FileText,
                 "The file is text, but there is no certificate in it (no \"-----BEGIN CERTIFICATE-----\" line).",

@@ -237,6 +237,7 @@ public class FormatTests
         { "%PDF-1.7\n"u8.ToArray(), FindingCodes.FileDocument },
         { "Please find attached the certificate for our server.\n"u8.ToArray(), FindingCodes.FileText },
         { [0x01, 0x02, 0x03, 0x00, 0xFE], FindingCodes.FileUnknown },
+        { "0123 is our customer number, the certificate follows by post.\n"u8.ToArray(), FindingCodes.FileText },
     };
 
     [Theory]
@@ -366,6 +367,17 @@ public class FormatTests
         Assert.Single(report.Findings, f => f.Code == FindingCodes.CertRole);
         Assert.Contains("19", report.Single(FindingCodes.FileDuplicates).Message, StringComparison.Ordinal);
         Assert.False(report.Has(FindingCodes.ChainSeveralRoots));
+    }
+
+    [Fact]
+    public void Pkcs7_labelled_as_certificate_is_still_read()
+    {
+        var p7b = new X509Certificate2Collection { RootCa }.Export(X509ContentType.Pkcs7)!;
+
+        var report = Check(Encoding.ASCII.GetBytes(PemEncoding.Write("CERTIFICATE", p7b)), "root.cer");
+
+        Assert.Equal(CertificateFormat.Pkcs7Pem, report.Format);
+        Assert.Equal(Verdict.Accept, report.Verdict);
     }
 
     [Fact]
