@@ -97,6 +97,16 @@ internal static class CertificateFileReader
         {
             ClassifyOther(span, result);
         }
+
+        // Several PKCS#7 blocks could together exceed the cap that each of them respects.
+        if (result.Certificates.Count > limits.MaxCertificates)
+        {
+            result.Add(FindingCodes.FileTooManyCertificates,
+                $"The file holds {result.Certificates.Count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.",
+                "Send only the root CA certificate the system needs (or its chain).");
+            result.Certificates.Clear();
+            result.Format = CertificateFormat.TooLarge;
+        }
         return result;
     }
 
