@@ -264,7 +264,7 @@ public sealed class CertificateChecker
             }
             else
             {
-                if (daysLeft < 30)
+                if (c.NotAfter - now <= TimeSpan.FromDays(30))
                 {
                     Add(FindingCodes.CertExpiresSoon, i,
                         $"{name} expires on {c.NotAfter:yyyy-MM-dd}, in {daysLeft} days. When it expires every call to the system fails until the renewed one is installed.",

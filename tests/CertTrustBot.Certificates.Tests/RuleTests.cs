@@ -444,6 +444,17 @@ public class RuleTests
     }
 
     [Fact]
+    public void Blocked_headline_names_the_first_reason_and_counts_the_others()
+    {
+        var expiredMd5 = HandBuilt.Certificate("CN=api.example.com", "CN=Old CA", HandBuilt.Md5WithRsa, SmallKey.Value.ExportSubjectPublicKeyInfo(),
+            _ => RandomNumberGenerator.GetBytes(128));
+
+        var report = Check(expiredMd5, at: Now.AddYears(5));
+
+        Assert.Equal("Blocked: certificate has expired (and 2 more problems)", report.Headline);
+    }
+
+    [Fact]
     public void Any_block_finding_blocks_and_any_warning_warns()
     {
         var blocked = Check(Pem(RootCa, Root("CN=Expired Root", b => b.NotAfter = Now.AddDays(-1))));
