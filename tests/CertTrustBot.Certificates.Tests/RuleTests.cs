@@ -217,6 +217,18 @@ public class RuleTests
     }
 
     [Fact]
+    public void Curve_windows_does_not_know_is_a_warning()
+    {
+        using var key = ECDsa.Create(ECCurve.CreateFromFriendlyName("secP256k1"));
+        var root = new CertBuilder("CN=Bitcoin Curve Root", key).SelfSigned();
+
+        var report = Check(root.RawData);
+
+        Assert.Equal("secp256k1", report.Certificates[0].Curve);
+        Assert.True(report.Has(FindingCodes.CertUnknownAlgorithm));
+    }
+
+    [Fact]
     public void Ecdsa_p256_root_is_accepted()
     {
         var root = new CertBuilder("CN=P256 Root", P256Key.Value).SelfSigned();
