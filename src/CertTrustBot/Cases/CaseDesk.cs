@@ -1,32 +1,526 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CertTrustBot.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace CertTrustBot.Cases;
 
 /// <summary>
 /// Files support cases in Azure Blob Storage: certificates (one blob each), the case record, and the indexes that
 /// let a customer list their cases and the bot spot a certificate requested before.
-/// CONTRACT STUB: the public surface the conversation codes against; the implementation is in progress.
 /// </summary>
-public sealed class CaseDesk
+/// <remarks>
+/// Blob layout. Certificates container: <c>{caseNumber}/{index}.cer</c>. Cases container:
+/// <list type="bullet">
+/// <item><c>records/{caseNumber}.json</c>: the case record, written last and only once: the commit point. A case
+/// without its record does not exist for any reader.</item>
+/// <item><c>requests/{sha256(requestId)}.json</c>: the claim that ties a request to its case number, created with
+/// If-None-Match:* so that one request never gets two cases.</item>
+/// <item><c>counters/case-number.json</c>: the last case number handed out, advanced by ETag compare-and-swap.</item>
+/// <item><c>by-requester/{sha256(requester)}/{caseNumber}</c> and
+/// <c>by-certificate/{sha256(tenant)}/{SHA256}/{caseNumber}</c>: empty index blobs, written before the record.</item>
+/// </list>
+/// Every name is made of ids the bot made, hashes and validated hex: never of user text.
+/// </remarks>
+public sealed partial class CaseDesk(BlobContainers containers, TimeProvider timeProvider, ILogger<CaseDesk> logger)
 {
+    public const string CertificateContentType = "application/pkix-cert";
+    private const string CounterBlob = "counters/case-number.json";
+    private const int MaxCounterAttempts = 200;
+    private const int MaxParallelReads = 8;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
     /// <summary>Stores the certificates and the case record. Idempotent on <see cref="CaseDraft.RequestId"/>.</summary>
     /// <exception cref="StorageUnavailableException">Storage did not answer; nothing of the case is visible.</exception>
-    public Task<SupportCase> SubmitAsync(CaseDraft draft, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    /// <exception cref="ArgumentException">The draft is incomplete (no request id, no certificate, a thumbprint that does not match its DER).</exception>
+    public async Task<SupportCase> SubmitAsync(CaseDraft draft, CancellationToken cancellationToken)
+    {
+        Validate(draft);
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var certificates = await containers.CertificatesAsync(cancellationToken).ConfigureAwait(false);
 
-    public Task<SupportCase?> FindAsync(string caseNumber, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+            var claim = await ClaimAsync(cases, draft.RequestId, cancellationToken).ConfigureAwait(false);
+            var existing = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+                return EnsureSameRequest(existing, draft.RequestId);
+
+            // First attempt, or a retry completing an attempt that crashed (or is still running elsewhere): every step
+            // below is idempotent, and only one record can be created.
+            var stored = await StoreCertificatesAsync(certificates, claim.CaseNumber, draft, cancellationToken).ConfigureAwait(false);
+            var now = timeProvider.GetUtcNow();
+            var record = new SupportCase
+            {
+                CaseNumber = claim.CaseNumber,
+                RequestId = draft.RequestId,
+                Requester = draft.Requester,
+                Environments = draft.Environments.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+                HostName = string.IsNullOrWhiteSpace(draft.HostName) ? null : draft.HostName.Trim(),
+                Certificates = stored,
+                Findings = draft.Findings,
+                CreatedAt = now,
+                Status = CaseStatus.Submitted,
+                ConversationReference = draft.ConversationReference,
+                History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null)],
+            };
+            await WriteIndexesAsync(cases, record, cancellationToken).ConfigureAwait(false);
+
+            var created = await TryCreateAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), Serialize(record), null, cancellationToken).ConfigureAwait(false);
+            if (created is { } etag)
+            {
+                LogSubmitted(logger, record.CaseNumber, record.RequestId, stored.Count);
+                return record with { ETag = etag.ToString() };
+            }
+
+            // Another instance finished the same request first: its record is the case.
+            var winner = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false)
+                ?? throw new StorageUnavailableException($"The record of case {claim.CaseNumber} was reported to exist but could not be read; retry.");
+            return EnsureSameRequest(winner, draft.RequestId);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("submit the case", ex);
+        }
+    }
+
+    /// <summary>The case, or null when there is none with that number (or the text is not a case number).</summary>
+    public async Task<SupportCase?> FindAsync(string caseNumber, CancellationToken cancellationToken)
+    {
+        if (!CaseNumber.TryNormalize(caseNumber, out var normalized))
+            return null;
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadRecordAsync(cases, normalized, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("read the case", ex);
+        }
+    }
 
     /// <summary>The requester's cases (matched on tenant and AAD object id, else on channel user id), newest first.</summary>
-    public Task<IReadOnlyList<SupportCase>> ListForRequesterAsync(Requester requester, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public async Task<IReadOnlyList<SupportCase>> ListForRequesterAsync(Requester requester, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requester);
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var key = RequesterKey(requester);
+            var numbers = await ListCaseNumbersAsync(cases, $"by-requester/{key}/", cancellationToken).ConfigureAwait(false);
+            var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
+            return records.Values
+                .Where(r => RequesterKey(r.Requester) == key)
+                .OrderByDescending(r => r.CreatedAt)
+                .ThenByDescending(r => r.CaseNumber, StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("list the requester's cases", ex);
+        }
+    }
 
     /// <summary>
-    /// For each given SHA-256 already requested by this tenant for any of the given environments: a short description
-    /// ("CT-000042 for Production, Submitted"), as <c>CheckRequest.AlreadyRequested</c> takes it.
+    /// For each given SHA-256 already requested by this tenant for any of the given environments (any environment when
+    /// none is given): a short description ("CT-000042 for Production, Submitted"), as
+    /// <c>CheckRequest.AlreadyRequested</c> takes it. Keys are the SHA-256 strings as given; values describe the
+    /// newest such case, preferring one that was not rejected.
     /// </summary>
-    public Task<IReadOnlyDictionary<string, string>> FindPreviousRequestsAsync(
-        string? tenantId, IReadOnlyCollection<string> sha256, IReadOnlyCollection<string> environments, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public async Task<IReadOnlyDictionary<string, string>> FindPreviousRequestsAsync(
+        string? tenantId, IReadOnlyCollection<string> sha256, IReadOnlyCollection<string> environments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sha256);
+        ArgumentNullException.ThrowIfNull(environments);
+        var wanted = new HashSet<string>(environments.Where(e => !string.IsNullOrWhiteSpace(e)).Select(e => e.Trim()), StringComparer.OrdinalIgnoreCase);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var tenant = TenantKey(tenantId);
+            foreach (var given in sha256.Distinct(StringComparer.Ordinal))
+            {
+                if (!TryNormalizeThumbprint(given, 64, out var thumbprint))
+                    continue;
+                var numbers = await ListCaseNumbersAsync(cases, $"by-certificate/{tenant}/{thumbprint}/", cancellationToken).ConfigureAwait(false);
+                var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
+                var match = records.Values
+                    .Where(r => TenantKey(r.Requester.TenantId) == tenant)
+                    .Where(r => r.Certificates.Any(c => string.Equals(c.Sha256, thumbprint, StringComparison.OrdinalIgnoreCase)))
+                    .Select(r => (Case: r, Environments: wanted.Count == 0 ? r.Environments : (IReadOnlyList<string>)r.Environments.Where(wanted.Contains).ToList()))
+                    .Where(m => m.Environments.Count > 0)
+                    .OrderBy(m => m.Case.Status == CaseStatus.Rejected)
+                    .ThenByDescending(m => m.Case.CreatedAt)
+                    .FirstOrDefault();
+                if (match.Case is not null)
+                    result[given] = $"{match.Case.CaseNumber} for {JoinEnvironments(match.Environments)}, {Describe(match.Case.Status)}";
+            }
+            return result;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("look up previous requests", ex);
+        }
+    }
+
+    /// <summary>
+    /// Sets a case's status and appends the change to its history, in one conditional write. With
+    /// <paramref name="expectedETag"/> (the <see cref="SupportCase.ETag"/> the caller showed to a person), a case changed
+    /// since is refused with <see cref="StorageConflictException"/>; without it, concurrent changes are applied in turn.
+    /// </summary>
+    /// <returns>The updated case, or null when there is no such case.</returns>
+    public async Task<SupportCase?> UpdateStatusAsync(
+        string caseNumber, CaseStatus status, string actor, string? note, string? expectedETag, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        if (!CaseNumber.TryNormalize(caseNumber, out var normalized))
+            return null;
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var blob = cases.GetBlobClient(RecordBlob(normalized));
+            for (var attempt = 1; ; attempt++)
+            {
+                var current = await ReadRecordAsync(cases, normalized, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                    return null;
+                if (expectedETag is not null && expectedETag != current.ETag)
+                    throw Conflict(normalized, null);
+
+                var now = timeProvider.GetUtcNow();
+                var updated = current with
+                {
+                    Status = status,
+                    UpdatedAt = now,
+                    History = [.. current.History, new CaseEvent(now, status, actor, string.IsNullOrWhiteSpace(note) ? null : note.Trim())],
+                };
+                try
+                {
+                    var response = await StorageFailures.Guard(
+                        () => blob.UploadAsync(Serialize(updated), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = new ETag(current.ETag!) }, HttpHeaders = JsonHeaders }, cancellationToken),
+                        "update the case",
+                        cancellationToken).ConfigureAwait(false);
+                    LogStatusChanged(logger, normalized, status, actor);
+                    return updated with { ETag = response.Value.ETag.ToString() };
+                }
+                catch (RequestFailedException ex) when (ex.Status == 412)
+                {
+                    if (expectedETag is not null || attempt >= 10)
+                        throw Conflict(normalized, ex);
+                }
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("update the case", ex);
+        }
+    }
+
+    /// <summary>"Production", "Production and Test", "Production, Test and Development".</summary>
+    private static string JoinEnvironments(IReadOnlyList<string> environments) =>
+        environments.Count <= 1 ? string.Concat(environments) : $"{string.Join(", ", environments.Take(environments.Count - 1))} and {environments[^1]}";
+
+    public static string Describe(CaseStatus status) => status switch
+    {
+        CaseStatus.InProgress => "In progress",
+        CaseStatus.NeedsInformation => "Needs information",
+        _ => status.ToString(),
+    };
+
+    // ---- request claims and case numbers ----
+
+    private sealed record RequestClaim(string RequestId, string CaseNumber, DateTimeOffset ClaimedAt);
+
+    private sealed record Counter(long Last);
+
+    private async Task<RequestClaim> ClaimAsync(BlobContainerClient cases, string requestId, CancellationToken cancellationToken)
+    {
+        var blob = cases.GetBlobClient($"requests/{Sha256Hex(requestId)}.json");
+        var claim = await ReadJsonAsync<RequestClaim>(blob, cancellationToken).ConfigureAwait(false);
+        if (claim is null)
+        {
+            // A number is spent before the claim is made; losing the race to another instance leaves a gap, never a duplicate.
+            var number = await NextCaseNumberAsync(cases, cancellationToken).ConfigureAwait(false);
+            var mine = new RequestClaim(requestId, number, timeProvider.GetUtcNow());
+            if (await TryCreateAsync(blob, Serialize(mine), null, cancellationToken).ConfigureAwait(false) is not null)
+                return mine;
+            claim = await ReadJsonAsync<RequestClaim>(blob, cancellationToken).ConfigureAwait(false)
+                ?? throw new StorageUnavailableException("The request claim was reported to exist but could not be read; retry.");
+        }
+        if (!string.Equals(claim.RequestId, requestId, StringComparison.Ordinal))
+            throw new InvalidOperationException($"The request claim for '{requestId}' belongs to another request id.");
+        return claim;
+    }
+
+    private static async Task<string> NextCaseNumberAsync(BlobContainerClient cases, CancellationToken cancellationToken)
+    {
+        var blob = cases.GetBlobClient(CounterBlob);
+        for (var attempt = 1; attempt <= MaxCounterAttempts; attempt++)
+        {
+            var (counter, etag) = await ReadJsonWithETagAsync<Counter>(blob, cancellationToken).ConfigureAwait(false);
+            var next = (counter?.Last ?? 0) + 1;
+            var conditions = etag is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+            try
+            {
+                await StorageFailures.Guard(
+                    () => blob.UploadAsync(Serialize(new Counter(next)), new BlobUploadOptions { Conditions = conditions, HttpHeaders = JsonHeaders }, cancellationToken),
+                    "allocate a case number",
+                    cancellationToken).ConfigureAwait(false);
+                return CaseNumber.Format(next);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another instance took this number; back off a little, with jitter so the contenders spread out.
+                // Real time, not the injected clock: this is about contention now, and a test's fake clock would never move.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        throw new StorageUnavailableException($"Could not allocate a case number after {MaxCounterAttempts} attempts: too many concurrent submissions; retry.");
+    }
+
+    private static SupportCase EnsureSameRequest(SupportCase record, string requestId) =>
+        string.Equals(record.RequestId, requestId, StringComparison.Ordinal)
+            ? record
+            : throw new InvalidOperationException(
+                $"Case {record.CaseNumber} belongs to request {record.RequestId}, not {requestId}: the case-number counter was reset. Restore {CounterBlob} to the highest case number.");
+
+    // ---- certificates and indexes ----
+
+    private static async Task<IReadOnlyList<CaseCertificate>> StoreCertificatesAsync(
+        BlobContainerClient certificates, string caseNumber, CaseDraft draft, CancellationToken cancellationToken)
+    {
+        var fileName = SanitizeFileName(draft.FileName);
+        var stored = new List<CaseCertificate>(draft.Certificates.Count);
+        for (var index = 0; index < draft.Certificates.Count; index++)
+        {
+            var certificate = draft.Certificates[index];
+            var sha256 = Convert.ToHexString(SHA256.HashData(certificate.Der));
+            var name = $"{caseNumber}/{index.ToString(CultureInfo.InvariantCulture)}.cer";
+            var blob = certificates.GetBlobClient(name);
+            var metadata = new Dictionary<string, string>
+            {
+                ["sha256"] = sha256,
+                ["filename"] = EncodeMetadata(fileName),
+                ["casenumber"] = caseNumber,
+            };
+            var options = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = CertificateContentType },
+                Metadata = metadata,
+            };
+            try
+            {
+                await StorageFailures.Guard(() => blob.UploadAsync(BinaryData.FromBytes(certificate.Der), options, cancellationToken), "store a certificate", cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Written by an earlier attempt of the same request: fine if it is the same certificate.
+                var properties = await StorageFailures.Guard(() => blob.GetPropertiesAsync(cancellationToken: cancellationToken), "check a stored certificate", cancellationToken).ConfigureAwait(false);
+                if (!properties.Value.Metadata.TryGetValue("sha256", out var storedSha) || !string.Equals(storedSha, sha256, StringComparison.OrdinalIgnoreCase))
+                    throw new InvalidOperationException($"Request {draft.RequestId} was submitted before with different certificates; a changed request needs a new request id.", ex);
+            }
+            stored.Add(new CaseCertificate(fileName, certificate.Role, certificate.Subject, certificate.Issuer, certificate.NotAfter, sha256, NormalizeThumbprint(certificate.Sha1), name));
+        }
+        return stored;
+    }
+
+    private static async Task WriteIndexesAsync(BlobContainerClient cases, SupportCase record, CancellationToken cancellationToken)
+    {
+        var tenant = TenantKey(record.Requester.TenantId);
+        var names = record.Certificates.Select(c => $"by-certificate/{tenant}/{c.Sha256}/{record.CaseNumber}")
+            .Prepend($"by-requester/{RequesterKey(record.Requester)}/{record.CaseNumber}")
+            .Distinct(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            await StorageFailures.Guard(
+                () => cases.GetBlobClient(name).UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken),
+                "index the case",
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<List<string>> ListCaseNumbersAsync(BlobContainerClient cases, string prefix, CancellationToken cancellationToken)
+    {
+        var numbers = new List<string>();
+        await StorageFailures.Guard(
+            async () =>
+            {
+                await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+                {
+                    if (CaseNumber.TryNormalize(item.Name[prefix.Length..], out var number))
+                        numbers.Add(number);
+                }
+            },
+            "list cases",
+            cancellationToken).ConfigureAwait(false);
+        return numbers;
+    }
+
+    private static async Task<Dictionary<string, SupportCase>> ReadRecordsAsync(BlobContainerClient cases, IEnumerable<string> caseNumbers, CancellationToken cancellationToken)
+    {
+        var records = new System.Collections.Concurrent.ConcurrentDictionary<string, SupportCase>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            caseNumbers.Distinct(StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelReads, CancellationToken = cancellationToken },
+            async (number, ct) =>
+            {
+                // An index entry without a record is a submission that never committed: not a case.
+                if (await ReadRecordAsync(cases, number, ct).ConfigureAwait(false) is { } record)
+                    records[number] = record;
+            }).ConfigureAwait(false);
+        return new Dictionary<string, SupportCase>(records, StringComparer.Ordinal);
+    }
+
+    // ---- blobs as JSON ----
+
+    private static readonly BlobHttpHeaders JsonHeaders = new() { ContentType = "application/json; charset=utf-8" };
+
+    private static string RecordBlob(string caseNumber) => $"records/{caseNumber}.json";
+
+    private static async Task<SupportCase?> ReadRecordAsync(BlobContainerClient cases, string caseNumber, CancellationToken cancellationToken)
+    {
+        var (record, etag) = await ReadJsonWithETagAsync<SupportCase>(cases.GetBlobClient(RecordBlob(caseNumber)), cancellationToken).ConfigureAwait(false);
+        return record is null ? null : record with { ETag = etag.ToString() };
+    }
+
+    private static async Task<T?> ReadJsonAsync<T>(BlobClient blob, CancellationToken cancellationToken) where T : class =>
+        (await ReadJsonWithETagAsync<T>(blob, cancellationToken).ConfigureAwait(false)).Value;
+
+    private static async Task<(T? Value, ETag? ETag)> ReadJsonWithETagAsync<T>(BlobClient blob, CancellationToken cancellationToken) where T : class
+    {
+        BlobDownloadResult download;
+        try
+        {
+            download = (await StorageFailures.Guard(() => blob.DownloadContentAsync(cancellationToken), "read from storage", cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return (null, null);
+        }
+        try
+        {
+            return (download.Content.ToObjectFromJson<T>(Json), download.Details.ETag);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The blob {blob.BlobContainerName}/{blob.Name} is not valid JSON for {typeof(T).Name}.", ex);
+        }
+    }
+
+    /// <summary>Creates the blob unless it exists; the new ETag, or null when it already existed.</summary>
+    private static async Task<ETag?> TryCreateAsync(BlobClient blob, BinaryData content, IDictionary<string, string>? metadata, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await StorageFailures.Guard(
+                () => blob.UploadAsync(content, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, HttpHeaders = JsonHeaders, Metadata = metadata }, cancellationToken),
+                "write to storage",
+                cancellationToken).ConfigureAwait(false);
+            return response.Value.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return null;
+        }
+    }
+
+    private static BinaryData Serialize<T>(T value) => BinaryData.FromObjectAsJson(value, Json);
+
+    // ---- names and validation ----
+
+    /// <summary>Hash of who asked: tenant and AAD object id when the channel gives one (Teams), else the channel user id.</summary>
+    private static string RequesterKey(Requester requester) => Sha256Hex(
+        string.IsNullOrWhiteSpace(requester.AadObjectId)
+            ? $"user|{requester.TenantId?.Trim().ToUpperInvariant()}|{requester.UserId}"
+            : $"aad|{requester.TenantId?.Trim().ToUpperInvariant()}|{requester.AadObjectId.Trim().ToUpperInvariant()}");
+
+    private static string TenantKey(string? tenantId) => Sha256Hex($"tenant|{tenantId?.Trim().ToUpperInvariant()}");
+
+    private static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static bool TryNormalizeThumbprint(string? text, int hexLength, out string thumbprint)
+    {
+        thumbprint = NormalizeThumbprint(text);
+        return thumbprint.Length == hexLength && thumbprint.All(char.IsAsciiHexDigit);
+    }
+
+    /// <summary>Upper-case hex without separators, as the certificate engine writes thumbprints.</summary>
+    private static string NormalizeThumbprint(string? text) =>
+        string.Concat((text ?? "").Where(c => c is not (':' or ' ' or '-'))).ToUpperInvariant();
+
+    /// <summary>
+    /// The file name as the customer sent it, made harmless for display: last path segment only, no control or
+    /// path characters, at most 128 characters. It is only ever metadata and a field of the record, never a blob name.
+    /// </summary>
+    public static string SanitizeFileName(string? fileName)
+    {
+        var name = (fileName ?? "").Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        name = new string(name.Where(c => !char.IsControl(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.Format && c is not (':' or '*' or '?' or '"' or '<' or '>' or '|')).ToArray());
+        name = name.Trim().Trim('.').Trim();
+        if (name.Length > 128)
+            name = name[..(char.IsHighSurrogate(name[127]) ? 127 : 128)];
+        return name.Length == 0 ? "certificate.cer" : name;
+    }
+
+    /// <summary>Blob metadata must be ASCII: percent-encoded UTF-8 (read it back with <see cref="Uri.UnescapeDataString(string)"/>).</summary>
+    private static string EncodeMetadata(string value) => Uri.EscapeDataString(value);
+
+    private static void Validate(CaseDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentException.ThrowIfNullOrWhiteSpace(draft.RequestId, nameof(draft));
+        ArgumentNullException.ThrowIfNull(draft.Requester, nameof(draft));
+        if (draft.Certificates is null || draft.Certificates.Count == 0)
+            throw new ArgumentException("A case needs at least one certificate.", nameof(draft));
+        if (draft.Environments is null || draft.Environments.All(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("A case needs at least one environment.", nameof(draft));
+        foreach (var certificate in draft.Certificates)
+        {
+            if (certificate.Der is null || certificate.Der.Length == 0)
+                throw new ArgumentException("A certificate of the draft has no DER bytes.", nameof(draft));
+            var actual = Convert.ToHexString(SHA256.HashData(certificate.Der));
+            if (!string.IsNullOrEmpty(certificate.Sha256) && !string.Equals(NormalizeThumbprint(certificate.Sha256), actual, StringComparison.Ordinal))
+                throw new ArgumentException($"The SHA-256 given for '{certificate.Subject}' does not match its DER bytes.", nameof(draft));
+        }
+    }
+
+    private static StorageConflictException Conflict(string caseNumber, Exception? inner) =>
+        new($"Case {caseNumber} changed since it was read; read it again and retry.", inner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseNumber} submitted for request {RequestId} with {CertificateCount} certificate(s)")]
+    private static partial void LogSubmitted(ILogger logger, string caseNumber, string requestId, int certificateCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseNumber} is now {Status} (set by {Actor})")]
+    private static partial void LogStatusChanged(ILogger logger, string caseNumber, CaseStatus status, string actor);
+
+    private static bool IsStorageFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is RequestFailedException || StorageFailures.IsUnavailable(exception, cancellationToken);
 }
 
 /// <summary>Storage did not answer (or refused); the operation had no visible effect and may be retried.</summary>
 public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+public static class CaseDeskServiceCollectionExtensions
+{
+    /// <summary>The case desk over blob storage (call <c>AddBlobStorage</c> too).</summary>
+    public static IServiceCollection AddCaseDesk(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CaseDesk>();
+        return services;
+    }
+}

@@ -64,4 +64,20 @@ public sealed record SupportCase
     public required DateTimeOffset CreatedAt { get; init; }
     public required CaseStatus Status { get; init; }
     public required string ConversationReference { get; init; }
+
+    /// <summary>When the status last changed; null until the support desk first touches the case.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>What happened to the case, oldest first: the submission, then each status change.</summary>
+    public IReadOnlyList<CaseEvent> History { get; init; } = [];
+
+    /// <summary>
+    /// The stored record's ETag when read from storage (not part of the JSON): pass it to
+    /// <see cref="CaseDesk.UpdateStatusAsync"/> so that a change made from a stale view is refused.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ETag { get; init; }
 }
+
+/// <summary>One step in a case's life: who set which status when, and why.</summary>
+public sealed record CaseEvent(DateTimeOffset At, CaseStatus Status, string Actor, string? Note);

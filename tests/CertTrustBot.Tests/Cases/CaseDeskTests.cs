@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CertTrustBot.Cases;
+using CertTrustBot.Storage;
+using CertTrustBot.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CertTrustBot.Tests.Cases;
+
+[Collection("Azurite")]
+public class CaseDeskTests(AzuriteFixture azurite)
+{
+    private readonly StorageOptions _options = azurite.NewStorageOptions();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 29, 9, 0, 0, TimeSpan.Zero));
+
+    private CaseDesk NewDesk(BlobServiceClient? client = null) => new(
+        new BlobContainers(client ?? StorageServiceCollectionExtensions.CreateServiceClient(_options), Options.Create(_options)),
+        _clock,
+        NullLogger<CaseDesk>.Instance);
+
+    [Fact]
+    public async Task A_submitted_case_is_stored_with_its_certificate_blobs_and_its_record()
+    {
+        var root = CaseDrafts.Certificate("Contoso Root");
+        var leaf = CaseDrafts.Certificate("api.contoso.example", "Leaf");
+        var draft = CaseDrafts.Draft(certificates: [root, leaf], environments: ["Production", "Test"]);
+
+        var submitted = await NewDesk().SubmitAsync(draft, default);
+
+        Assert.Matches("^CT-[0-9]{6}$", submitted.CaseNumber);
+        Assert.Equal(CaseStatus.Submitted, submitted.Status);
+        Assert.Equal(_clock.GetUtcNow(), submitted.CreatedAt);
+        for (var i = 0; i < 2; i++)
+        {
+            var given = draft.Certificates[i];
+            var stored = submitted.Certificates[i];
+            Assert.Equal($"{submitted.CaseNumber}/{i}.cer", stored.BlobName);
+            var blob = Certificates().GetBlobClient(stored.BlobName);
+            Assert.Equal(given.Der, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+            var properties = (await blob.GetPropertiesAsync()).Value;
+            Assert.Equal("application/pkix-cert", properties.ContentType);
+            Assert.Equal(given.Sha256, properties.Metadata["sha256"]);
+            Assert.Equal("contoso-root.cer", Uri.UnescapeDataString(properties.Metadata["filename"]));
+        }
+
+        // What any reader (another instance) sees.
+        var found = await NewDesk().FindAsync(submitted.CaseNumber.ToLowerInvariant(), default);
+        Assert.NotNull(found);
+        Assert.Equal(draft.RequestId, found.RequestId);
+        Assert.Equal(draft.Requester, found.Requester);
+        Assert.Equal(["Production", "Test"], found.Environments);
+        Assert.Equal("api.contoso.example", found.HostName);
+        Assert.Equal([root.Sha256, leaf.Sha256], found.Certificates.Select(c => c.Sha256));
+        Assert.Equal(["Root", "Leaf"], found.Certificates.Select(c => c.Role));
+        Assert.Equal(root.NotAfter, found.Certificates[0].NotAfter);
+        Assert.Equal(draft.Findings, found.Findings);
+        Assert.Equal(draft.ConversationReference, found.ConversationReference);
+        Assert.Equal(_clock.GetUtcNow(), found.CreatedAt);
+        Assert.Equal(CaseStatus.Submitted, found.Status);
+        Assert.NotNull(found.ETag);
+    }
+
+    [Fact]
+    public async Task Finding_a_case_that_does_not_exist_or_is_not_a_case_number_returns_null()
+    {
+        var desk = NewDesk();
+
+        Assert.Null(await desk.FindAsync("CT-999999", default));
+        Assert.Null(await desk.FindAsync("../records/CT-000001", default));
+    }
+
+    [Fact]
+    public async Task Submitting_the_same_request_twice_makes_one_case_and_one_set_of_blobs()
+    {
+        var draft = CaseDrafts.Draft(certificates: [CaseDrafts.Certificate("Root"), CaseDrafts.Certificate("Leaf", "Leaf")]);
+        var first = await NewDesk().SubmitAsync(draft, default);
+
+        // A double click and a channel retry, racing each other on two instances.
+        var again = await Task.WhenAll(NewDesk().SubmitAsync(draft, default), NewDesk().SubmitAsync(draft, default));
+
+        Assert.All(again, c => Assert.Equal(first.CaseNumber, c.CaseNumber));
+        Assert.All(again, c => Assert.Equal(first.CreatedAt, c.CreatedAt));
+        Assert.Equal(2, (await BlobNames(Certificates())).Count);
+        Assert.Single(await BlobNames(Cases(), "records/"));
+    }
+
+    [Fact]
+    public async Task The_same_request_racing_on_many_instances_still_makes_one_case()
+    {
+        var draft = CaseDrafts.Draft();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => NewDesk().SubmitAsync(draft, default))));
+
+        Assert.Single(results.Select(r => r.CaseNumber).Distinct());
+        Assert.Single(await BlobNames(Certificates()));
+        Assert.Single(await BlobNames(Cases(), "records/"));
+    }
+
+    [Fact]
+    public async Task Concurrent_submissions_on_two_instances_get_distinct_increasing_case_numbers()
+    {
+        CaseDesk[] desks = [NewDesk(), NewDesk()];
+
+        var cases = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => desks[i % 2].SubmitAsync(CaseDrafts.Draft(), default))));
+        var later = await desks[0].SubmitAsync(CaseDrafts.Draft(), default);
+
+        var numbers = cases.Select(c => c.CaseNumber).ToList();
+        Assert.Equal(20, numbers.Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 20).Select(n => CaseNumber.Format(n)), numbers.Order(StringComparer.Ordinal));
+        Assert.Equal("CT-000021", later.CaseNumber);
+    }
+
+    [Theory]
+    [InlineData("../../x.cer", "x.cer")]
+    [InlineData("C:\\Users\\me\\Zertifikat für Prüfung ✓ 证书.cer", "Zertifikat für Prüfung ✓ 证书.cer")]
+    [InlineData("..", "certificate.cer")]
+    [InlineData("evil\r\nX-Header: 1.cer", "evilX-Header 1.cer")]
+    public async Task A_hostile_file_name_is_only_sanitised_metadata(string fileName, string expected)
+    {
+        var submitted = await NewDesk().SubmitAsync(CaseDrafts.Draft(fileName: fileName), default);
+
+        var name = Assert.Single(await BlobNames(Certificates()));
+        Assert.Equal($"{submitted.CaseNumber}/0.cer", name);
+        var metadata = (await Certificates().GetBlobClient(name).GetPropertiesAsync()).Value.Metadata["filename"];
+        Assert.True(metadata.All(char.IsAscii), metadata);
+        Assert.Equal(expected, Uri.UnescapeDataString(metadata));
+        Assert.Equal(expected, submitted.Certificates[0].FileName);
+        Assert.All(await BlobNames(Cases()), n => Assert.DoesNotContain("..", n, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_requester_lists_only_their_own_cases_newest_first()
+    {
+        var desk = NewDesk();
+        var older = await desk.SubmitAsync(CaseDrafts.Draft(CaseDrafts.Alice), default);
+        _clock.Advance(TimeSpan.FromHours(1));
+        await desk.SubmitAsync(CaseDrafts.Draft(CaseDrafts.Bob), default);
+        _clock.Advance(TimeSpan.FromHours(1));
+        var newer = await desk.SubmitAsync(CaseDrafts.Draft(CaseDrafts.Alice), default);
+
+        // Teams gives the same person another channel user id per bot; the AAD object id is what identifies them.
+        var alice = await NewDesk().ListForRequesterAsync(CaseDrafts.Alice with { UserId = "29:other-id" }, default);
+        var mallory = await NewDesk().ListForRequesterAsync(CaseDrafts.Mallory, default);
+
+        Assert.Equal([newer.CaseNumber, older.CaseNumber], alice.Select(c => c.CaseNumber));
+        Assert.Empty(mallory);
+    }
+
+    [Fact]
+    public async Task Requesters_without_an_AAD_object_id_are_matched_on_their_channel_user_id()
+    {
+        var slackUser = new Requester("U024BE7LH", "Sam", null, "T0001");
+        var submitted = await NewDesk().SubmitAsync(CaseDrafts.Draft(slackUser), default);
+
+        var mine = await NewDesk().ListForRequesterAsync(slackUser with { Name = "Sam (renamed)" }, default);
+        var someoneElse = await NewDesk().ListForRequesterAsync(slackUser with { UserId = "U999" }, default);
+
+        Assert.Equal([submitted.CaseNumber], mine.Select(c => c.CaseNumber));
+        Assert.Empty(someoneElse);
+    }
+
+    [Fact]
+    public async Task Previous_requests_of_the_tenant_are_found_by_thumbprint_and_environment()
+    {
+        var root = CaseDrafts.Certificate("Contoso Root");
+        var other = CaseDrafts.Certificate("Unrelated");
+        var desk = NewDesk();
+        var submitted = await desk.SubmitAsync(CaseDrafts.Draft(CaseDrafts.Alice, [root], ["Production", "Test"]), default);
+        var lowerCase = root.Sha256.ToLowerInvariant();
+
+        var sameTenant = await desk.FindPreviousRequestsAsync("TENANT-CONTOSO", [lowerCase, other.Sha256, "not-a-thumbprint"], ["Production", "Development"], default);
+        var anyEnvironment = await desk.FindPreviousRequestsAsync("tenant-contoso", [root.Sha256], [], default);
+        var otherEnvironment = await desk.FindPreviousRequestsAsync("tenant-contoso", [root.Sha256], ["Development"], default);
+        var otherTenant = await desk.FindPreviousRequestsAsync("tenant-fabrikam", [root.Sha256], ["Production"], default);
+
+        Assert.Equal(new Dictionary<string, string> { [lowerCase] = $"{submitted.CaseNumber} for Production, Submitted" }, sameTenant);
+        Assert.Equal($"{submitted.CaseNumber} for Production and Test, Submitted", anyEnvironment[root.Sha256]);
+        Assert.Empty(otherEnvironment);
+        Assert.Empty(otherTenant);
+    }
+
+    [Fact]
+    public async Task A_status_change_is_recorded_and_a_change_from_a_stale_view_is_refused()
+    {
+        var desk = NewDesk();
+        var submitted = await desk.SubmitAsync(CaseDrafts.Draft(), default);
+        _clock.Advance(TimeSpan.FromMinutes(30));
+
+        var installed = await desk.UpdateStatusAsync(submitted.CaseNumber, CaseStatus.Installed, "staff:jo", "Installed on all front-ends", submitted.ETag, default);
+        var stale = desk.UpdateStatusAsync(submitted.CaseNumber, CaseStatus.Rejected, "staff:kim", null, submitted.ETag, default);
+
+        await Assert.ThrowsAsync<StorageConflictException>(() => stale);
+        var found = await desk.FindAsync(submitted.CaseNumber, default);
+        Assert.NotNull(installed);
+        Assert.Equal(CaseStatus.Installed, found!.Status);
+        Assert.Equal(_clock.GetUtcNow(), found.UpdatedAt);
+        Assert.Equal([CaseStatus.Submitted, CaseStatus.Installed], found.History.Select(e => e.Status));
+        Assert.Equal("staff:jo", found.History[^1].Actor);
+        var previous = await desk.FindPreviousRequestsAsync(CaseDrafts.Alice.TenantId, [submitted.Certificates[0].Sha256], ["Production"], default);
+        Assert.EndsWith(", Installed", previous.Values.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_case_whose_record_was_never_written_is_invisible_and_a_retry_completes_it()
+    {
+        var draft = CaseDrafts.Draft();
+        var outage = new OutagePolicy(request => request.Method == RequestMethod.Put && request.Uri.Path.Contains("/records/", StringComparison.Ordinal));
+        var failing = NewDesk(ClientWith(outage));
+
+        // Storage goes away right before the commit point: certificates, claim and indexes are written, the record is not.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => failing.SubmitAsync(draft, default));
+        var healthy = NewDesk();
+        Assert.NotEmpty(await BlobNames(Certificates()));
+        Assert.Empty(await BlobNames(Cases(), "records/"));
+        Assert.Empty(await healthy.ListForRequesterAsync(draft.Requester, default));
+        Assert.Empty(await healthy.FindPreviousRequestsAsync(draft.Requester.TenantId, [draft.Certificates[0].Sha256], [], default));
+        Assert.Null(await healthy.FindAsync("CT-000001", default));
+
+        var retried = await healthy.SubmitAsync(draft, default);
+
+        Assert.Equal("CT-000001", retried.CaseNumber);
+        Assert.Single(await BlobNames(Certificates()));
+        Assert.Equal([retried.CaseNumber], (await healthy.ListForRequesterAsync(draft.Requester, default)).Select(c => c.CaseNumber));
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_fails_fast_with_StorageUnavailableException()
+    {
+        var closed = _options.WithConnectionString(ClosedPortConnectionString());
+        var desk = new CaseDesk(AzuriteFixture.CreateContainers(closed), _clock, NullLogger<CaseDesk>.Instance);
+        var stopwatch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => desk.SubmitAsync(CaseDrafts.Draft(), default));
+
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        Assert.Contains("Storage did not answer", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => desk.FindAsync("CT-000001", default));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => desk.ListForRequesterAsync(CaseDrafts.Alice, default));
+    }
+
+    [Fact]
+    public async Task A_draft_whose_thumbprint_does_not_match_its_bytes_is_refused_before_anything_is_stored()
+    {
+        var certificate = CaseDrafts.Certificate("Root") with { Sha256 = new string('A', 64) };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => NewDesk().SubmitAsync(CaseDrafts.Draft(certificates: [certificate]), default));
+
+        Assert.False(await Certificates().ExistsAsync());
+    }
+
+    internal static string ClosedPortConnectionString()
+    {
+        // A port that was free a moment ago and has nothing listening: connections are refused at once.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};";
+    }
+
+    private BlobServiceClient ClientWith(HttpPipelinePolicy policy)
+    {
+        var options = new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(5) } };
+        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        return new BlobServiceClient(_options.ConnectionString, options);
+    }
+
+    private BlobContainerClient Certificates() => azurite.CreateServiceClient().GetBlobContainerClient(_options.CertificatesContainer);
+
+    private BlobContainerClient Cases() => azurite.CreateServiceClient().GetBlobContainerClient(_options.CasesContainer);
+
+    private static async Task<List<string>> BlobNames(BlobContainerClient container, string? prefix = null)
+    {
+        var names = new List<string>();
+        if (!await container.ExistsAsync())
+            return names;
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }))
+            names.Add(blob.Name);
+        return names;
+    }
+
+    /// <summary>Refuses the connection for requests whose path matches, as a storage outage would.</summary>
+    private sealed class OutagePolicy(Func<Request, bool> affects) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Fail(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Fail(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Fail(HttpMessage message)
+        {
+            if (affects(message.Request))
+                throw new HttpRequestException("Connection refused (simulated outage)", new SocketException((int)SocketError.ConnectionRefused));
+        }
+    }
+}
+
+internal static class StorageOptionsTestExtensions
+{
+    public static StorageOptions WithConnectionString(this StorageOptions options, string connectionString) => new()
+    {
+        ConnectionString = connectionString,
+        StateContainer = options.StateContainer,
+        CertificatesContainer = options.CertificatesContainer,
+        CasesContainer = options.CasesContainer,
+    };
+}
