@@ -134,20 +134,21 @@ internal static class CertificateFileReader
             var label = window[fields.Label].ToString();
             var der = new byte[fields.DecodedDataLength];
             Convert.TryFromBase64Chars(window[fields.Base64Data], der, out var written);
+            if (written < der.Length) der = der[..written];
             position += fields.Location.End.Value;
             var origin = $"PEM block {found} ({label})";
             switch (label)
             {
                 case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE":
-                    result.Certificates.Add(CheckSingleValue(der.AsSpan(0, written).ToArray(), origin, allowTrailing: false));
+                    result.Certificates.Add(CheckSingleValue(der, origin, allowTrailing: false));
                     break;
                 case "TRUSTED CERTIFICATE":
                     // OpenSSL's trusted form: the certificate followed by trust settings, which are dropped.
-                    result.Certificates.Add(CheckSingleValue(der.AsSpan(0, written).ToArray(), origin, allowTrailing: true));
+                    result.Certificates.Add(CheckSingleValue(der, origin, allowTrailing: true));
                     break;
                 case "PKCS7" or "CMS" or "PKCS #7 SIGNED DATA":
                     pkcs7 = true;
-                    ReadPkcs7(der.AsSpan(0, written).ToArray(), limits, result, origin);
+                    ReadPkcs7(der, limits, result, origin);
                     break;
                 case "CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST":
                     other.Add(CertificateFormat.CertificateRequest);
@@ -174,7 +175,11 @@ internal static class CertificateFileReader
                 "Export the certificate again and send the file itself, rather than text copied from a screen or e-mail.");
         }
 
-        if (privateKey)
+        if (result.Format == CertificateFormat.TooLarge)
+        {
+            result.Certificates.Clear();
+        }
+        else if (privateKey)
         {
             result.Format = CertificateFormat.PrivateKey;
         }
@@ -234,7 +239,7 @@ internal static class CertificateFileReader
             return;
         }
         var value = bytes[..length];
-        var kind = Classify(value.Span);
+        var kind = Classify(value);
         if (length < span.Length && kind != DerKind.Pkcs12)
         {
             result.Format = CertificateFormat.Unknown;
@@ -359,9 +364,10 @@ internal static class CertificateFileReader
             if (!allowTrailing) return new ExtractedCertificate(null, origin, $"{der.Length - length} unexpected bytes follow the certificate");
             der = der[..length];
         }
-        return Classify(der) == DerKind.Certificate
+        var kind = Classify(der);
+        return kind == DerKind.Certificate
             ? new ExtractedCertificate(der, origin, null)
-            : new ExtractedCertificate(null, origin, $"it holds a {Describe(Classify(der))}, not a certificate");
+            : new ExtractedCertificate(null, origin, $"it holds a {Describe(kind)}, not a certificate");
     }
 
     private static void ReadPkcs7(byte[] der, CheckLimits limits, FileContents result, string origin)
@@ -427,11 +433,11 @@ internal static class CertificateFileReader
     }
 
     /// <summary>Tells the DER structures apart by shape, without parsing any of them fully.</summary>
-    internal static DerKind Classify(ReadOnlySpan<byte> der)
+    internal static DerKind Classify(ReadOnlyMemory<byte> der)
     {
         try
         {
-            var top = new AsnReader(der.ToArray(), AsnEncodingRules.BER).ReadSequence();
+            var top = new AsnReader(der, AsnEncodingRules.BER).ReadSequence();
             var first = top.PeekTag();
             if (first.HasSameClassAndValue(Asn1Tag.ObjectIdentifier))
             {
