@@ -45,7 +45,8 @@ public sealed partial class ConversationFlow
             CardAction action => OnCardAction(state, action, facts),
             FileReceived file => OnCertificate(state, file.FileName, file.Content, facts),
             FileUnavailable missing => Say(state,
-                $"I couldn't get **{missing.FileName}**: {missing.Reason}. " +
+                (string.IsNullOrWhiteSpace(missing.FileName) ? "I couldn't get that file" : $"I couldn't get **{missing.FileName}**") +
+                $": {missing.Reason.TrimEnd('.')}. " +
                 (facts.ChatKind == ChatKind.Personal
                     ? "Attach the .cer file again, or paste its PEM text into a message."
                     : "Send the file in our 1:1 chat, or paste its PEM text into a message.")),

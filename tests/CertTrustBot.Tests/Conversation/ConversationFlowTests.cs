@@ -215,6 +215,13 @@ public class ConversationFlowTests
     }
 
     [Fact]
+    public void A_file_without_a_name_that_could_not_be_obtained_is_called_that_file()
+    {
+        var result = _flow.Handle(new ConversationData(), new FileUnavailable("", "it is too large."), Facts());
+        Assert.StartsWith("I couldn't get that file: it is too large. ", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_file_that_could_not_be_obtained_in_a_channel_points_to_the_personal_chat()
     {
         var result = _flow.Handle(new ConversationData(), new FileUnavailable("root.cer", "files can only be sent in our 1:1 chat"), Facts(ChatKind.Channel));
