@@ -531,7 +531,8 @@ public sealed partial class ConversationFlow
     {
         var (title, hint) = effect switch
         {
-            SubmitCase => ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
+            SubmitCase or CheckCertificate { Purpose: CheckPurpose.Submission } =>
+                ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
             CheckCertificate => ("Couldn't look up your earlier requests", "Nothing was changed. Press **Continue** on the environment card again in a minute."),
             _ => ("Couldn't read your cases", "Type **status** again in a minute."),
         };

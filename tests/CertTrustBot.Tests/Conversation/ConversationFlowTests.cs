@@ -578,6 +578,17 @@ public class ConversationFlowTests
     }
 
     [Fact]
+    public void Storage_unavailable_during_the_submission_check_also_says_to_confirm_again()
+    {
+        var state = AwaitingConfirmation();
+        var check = new CheckCertificate("root.cer", FileBytes, null, ["Test"], CheckPurpose.Submission);
+        var result = _flow.Resume(state, new StorageUnavailable(check), Facts());
+
+        Assert.Equal("Not submitted yet", SingleCard<ErrorCardData>(result, CardNames.Error).Title);
+        AssertUnchanged(state, result);
+    }
+
+    [Fact]
     public void Storage_unavailable_while_looking_up_earlier_requests_keeps_the_picker_step()
     {
         var state = AwaitingEnvironments();

@@ -147,7 +147,10 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
             new TurnFacts(Alice, ChatKind.Personal, _clock, "{}")) { State = beforeConfirm };
         var failed = await down.SendAsync(Confirm(beforeConfirm.RequestId!));
 
-        Assert.Equal(ConversationFlow.StorageUnavailableMessage, Card<ErrorCardData>(failed, CardNames.Error).Message);
+        var error = Card<ErrorCardData>(failed, CardNames.Error);
+        Assert.Equal(ConversationFlow.StorageUnavailableMessage, error.Message);
+        Assert.Equal("Not submitted yet", error.Title);
+        Assert.Contains("Press **Confirm** again", error.Hint, StringComparison.Ordinal);
         Assert.Equal(Json(beforeConfirm), Json(failed.State));
         Assert.Empty(await healthy.ListForRequesterAsync(Alice, default));
 
