@@ -1,4 +1,7 @@
+using CertTrustBot.Cards;
+using CertTrustBot.Cases;
 using CertTrustBot.Conversation;
+using CertTrustBot.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -75,5 +78,20 @@ public class ConversationOptionsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("SupportDesk:SlaBusinessDays", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_host_can_build_the_runner_and_the_card_templates_from_AddConversation()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddBlobStorage(builder.Configuration);
+        builder.Services.AddCaseDesk();
+        builder.Services.AddConversation();
+        using var host = builder.Build();
+
+        Assert.NotNull(host.Services.GetRequiredService<ConversationRunner>());
+        var welcome = host.Services.GetRequiredService<CardTemplates>().Render(CardNames.Welcome,
+            new WelcomeCardData("t", "i", "w", [new("help", "d")], false, "", true));
+        Assert.Equal("AdaptiveCard", welcome["type"]!.GetValue<string>());
     }
 }
