@@ -103,6 +103,7 @@ public sealed partial class ConversationFlow
             "status" or "my cases" or "cases" => (Command.Status, ""),
             "cancel" or "stop" or "quit" or "abort" => (Command.Cancel, ""),
             _ when words[0] == "status" => (Command.Status, string.Join(' ', words[1..])),
+            _ when words.Length == 1 && CaseNumber().IsMatch(phrase) => (Command.Status, phrase),
             _ => (Command.None, phrase),
         };
     }

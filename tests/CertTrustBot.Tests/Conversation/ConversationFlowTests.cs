@@ -690,6 +690,13 @@ public class ConversationFlowTests
     }
 
     [Fact]
+    public void A_case_number_alone_asks_for_that_case()
+    {
+        var result = _flow.Handle(new ConversationData(), new TextMessage("CT-000042"), Facts());
+        Assert.Equal(new ShowStatus(Alice, "CT-000042"), result.Effect);
+    }
+
+    [Fact]
     public void Status_with_something_that_is_not_a_case_number_says_what_one_looks_like()
     {
         var state = new ConversationData();
