@@ -47,6 +47,15 @@ public class ConversationDataTests
     }
 
     [Fact]
+    public void The_state_round_trips_through_Newtonsoft_even_with_type_names()
+    {
+        var settings = new JsonSerializerSettings { TypeNameHandling = TypeNameHandling.All };
+        var fromCollectionExpression = Full with { Environments = ["Test", "Production"] };
+        AssertSame(fromCollectionExpression,
+            JsonConvert.DeserializeObject<ConversationData>(JsonConvert.SerializeObject(fromCollectionExpression, settings), settings));
+    }
+
+    [Fact]
     public void State_written_by_one_serializer_is_read_by_the_other()
     {
         AssertSame(Full, JsonConvert.DeserializeObject<ConversationData>(StjSerializer.Serialize(Full)));
