@@ -1,0 +1,156 @@
+namespace CertTrustBot.Cards;
+
+// The data each card template is filled with. Serialised with camelCase names, so `${fileName}` in a template reads
+// FileName. Everything a card shows is pre-formatted text here (dates, colours, labels), so templates stay free of
+// logic beyond `$when` on booleans, and a Slack edge can render the same records as Block Kit.
+
+/// <summary>The names of the templates in <c>cards/</c>.</summary>
+public static class CardNames
+{
+    public const string Welcome = "welcome";
+    public const string CertificateReport = "certificate-report";
+    public const string EnvironmentPicker = "environment-picker";
+    public const string Confirmation = "confirmation";
+    public const string CaseReceipt = "case-receipt";
+    public const string Status = "status";
+    public const string Error = "error";
+
+    public static IReadOnlyList<string> All { get; } =
+        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error];
+}
+
+/// <summary>The <c>action</c> values the cards' submit buttons carry, and the ids of the picker's inputs.</summary>
+public static class CardActions
+{
+    public const string Key = "action";
+    public const string RequestIdKey = "requestId";
+
+    public const string NewRequest = "newRequest";
+    public const string Check = "check";
+    public const string Status = "status";
+    public const string Environments = "environments";
+    public const string Confirm = "confirm";
+    public const string Cancel = "cancel";
+
+    /// <summary>Input ids of the environment picker.</summary>
+    public const string EnvironmentsInput = "environments";
+    public const string OtherEnvironmentInput = "otherEnvironment";
+    public const string HostNameInput = "hostName";
+}
+
+public sealed record CommandItem(string Command, string Description);
+
+/// <param name="InProgress">A note on the request in progress, or empty.</param>
+public sealed record WelcomeCardData(
+    string Title,
+    string Intro,
+    string WhatToSend,
+    IReadOnlyList<CommandItem> Commands,
+    bool HasInProgress,
+    string InProgress,
+    bool CanRequest);
+
+/// <summary>One certificate as the report and confirmation cards show it.</summary>
+public sealed record CertificateItem(
+    int Number,
+    string Role,
+    string Store,
+    string Subject,
+    string Issuer,
+    string ValidFrom,
+    string ValidUntil,
+    string DaysLeft,
+    string DaysLeftColor,
+    string Key,
+    string SignatureAlgorithm,
+    string Sha1,
+    string Sha256,
+    bool HasSans,
+    string Sans);
+
+/// <param name="Severity">"Block", "Warn" or "Info".</param>
+/// <param name="Color">Adaptive Card colour: attention, warning or default.</param>
+public sealed record FindingItem(
+    string Severity,
+    string Label,
+    string Color,
+    string Message,
+    bool HasAdvice,
+    string Advice,
+    string Code,
+    string Concerns);
+
+/// <param name="Verdict">"Accept", "Warn" or "Block".</param>
+/// <param name="VerdictColor">good, warning or attention.</param>
+public sealed record CertificateReportCardData(
+    string FileName,
+    string Verdict,
+    string VerdictText,
+    string VerdictColor,
+    string Headline,
+    bool HasChain,
+    string Chain,
+    IReadOnlyList<CertificateItem> Certificates,
+    bool HasFindings,
+    IReadOnlyList<FindingItem> Findings,
+    bool HasDetails,
+    IReadOnlyList<FindingItem> Details);
+
+public sealed record ChoiceItem(string Title, string Value);
+
+/// <param name="Selected">The environments to show as selected, comma-joined (Input.ChoiceSet's value).</param>
+public sealed record EnvironmentPickerCardData(
+    string RequestId,
+    string FileName,
+    IReadOnlyList<ChoiceItem> Choices,
+    string Selected,
+    string OtherEnvironment,
+    int OtherMaxLength,
+    string HostName,
+    bool HasError,
+    string Error);
+
+/// <param name="HostResultColor">good when the host is among the certificate's names, warning otherwise.</param>
+public sealed record ConfirmationCardData(
+    string RequestId,
+    string FileName,
+    IReadOnlyList<CertificateItem> Certificates,
+    string Environments,
+    bool HasHost,
+    string HostName,
+    string HostResult,
+    string HostResultColor,
+    bool HasWarnings,
+    IReadOnlyList<FindingItem> Warnings,
+    string ExpectedCompletion);
+
+public sealed record NextStepItem(string Text);
+
+public sealed record CaseReceiptCardData(
+    string CaseNumber,
+    string FileName,
+    string Certificates,
+    string Environments,
+    bool HasHost,
+    string HostName,
+    string Submitted,
+    string ExpectedCompletion,
+    IReadOnlyList<NextStepItem> NextSteps);
+
+public sealed record StatusItem(
+    string CaseNumber,
+    string Status,
+    string StatusColor,
+    string Environments,
+    string Certificates,
+    string Created,
+    bool HasHost,
+    string HostName);
+
+public sealed record StatusCardData(
+    string Title,
+    bool HasCases,
+    IReadOnlyList<StatusItem> Cases,
+    string Note);
+
+public sealed record ErrorCardData(string Title, string Message, bool HasHint, string Hint);

@@ -1,0 +1,56 @@
+namespace CertTrustBot.Conversation;
+
+/// <summary>Where a conversation stands between two turns.</summary>
+public enum ConversationStep
+{
+    Idle,
+    AwaitingCertificate,
+    AwaitingEnvironments,
+    AwaitingConfirmation,
+}
+
+/// <summary>Whether the certificate being asked for leads to a support case or only to a report.</summary>
+public enum ConversationMode
+{
+    Request,
+    CheckOnly,
+}
+
+/// <summary>
+/// The state kept for one conversation between turns. Deliberately small and plain (public get/set properties,
+/// enums as numbers, bytes as Base64) so that System.Text.Json and Newtonsoft (the Bot Framework's storage) both
+/// round-trip it. Treated as immutable by <see cref="ConversationFlow"/>, which returns copies.
+/// </summary>
+public sealed record ConversationData
+{
+    public ConversationStep Step { get; set; }
+
+    public ConversationMode Mode { get; set; }
+
+    /// <summary>Made when a request starts; the case desk's idempotency key, and carried by the request's cards.</summary>
+    public string? RequestId { get; set; }
+
+    /// <summary>The name of the pending certificate file, as the user sent it (metadata only, never a path).</summary>
+    public string? FileName { get; set; }
+
+    /// <summary>The pending certificate file. Only ever a file the check did not block.</summary>
+    public byte[]? FileContent { get; set; }
+
+    /// <summary>The chosen environments. Kept as a plain array, so that even a serializer writing type names
+    /// (Bot Framework's TypeNameHandling.All) reads back what it wrote.</summary>
+    public IReadOnlyList<string> Environments
+    {
+        get => _environments;
+        set => _environments = value is null ? [] : [.. value];
+    }
+
+    private string[] _environments = [];
+
+    public string? HostName { get; set; }
+
+    /// <summary>The RequestId of the last case submitted from this conversation, so a second confirm is recognised.</summary>
+    public string? LastRequestId { get; set; }
+
+    /// <summary>The case number of the last case submitted from this conversation.</summary>
+    public string? LastCaseNumber { get; set; }
+}

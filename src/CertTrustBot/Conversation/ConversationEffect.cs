@@ -1,0 +1,56 @@
+using CertTrustBot.Cases;
+using CertTrustBot.Certificates;
+
+namespace CertTrustBot.Conversation;
+
+/// <summary>Work the pure flow asks the runner to do (I/O or the certificate engine); its outcome is fed back.</summary>
+public abstract record ConversationEffect;
+
+/// <summary>Why a certificate is checked, which decides what the flow does with the report.</summary>
+public enum CheckPurpose
+{
+    /// <summary>A certificate just arrived: show the report, then ask for environments (or stop if blocked).</summary>
+    NewCertificate,
+
+    /// <summary>"check": show the report only; nothing is kept.</summary>
+    ReportOnly,
+
+    /// <summary>Environments and host chosen: re-check with them and show the confirmation.</summary>
+    Confirmation,
+
+    /// <summary>Confirmed: re-check and turn the report into the case draft.</summary>
+    Submission,
+}
+
+/// <summary>Check a file with the engine; the runner adds earlier requests for the environments and the expected completion.</summary>
+public sealed record CheckCertificate(
+    string FileName,
+    ReadOnlyMemory<byte> Content,
+    string? HostName,
+    IReadOnlyList<string> Environments,
+    CheckPurpose Purpose) : ConversationEffect;
+
+/// <summary>File the case (idempotent on the draft's RequestId).</summary>
+public sealed record SubmitCase(CaseDraft Draft) : ConversationEffect;
+
+/// <summary>Look up the requester's cases, or one case by number.</summary>
+public sealed record ShowStatus(Requester Requester, string? CaseNumber) : ConversationEffect;
+
+/// <summary>What came of an effect, fed back to <see cref="ConversationFlow.Resume"/>.</summary>
+public abstract record EffectOutcome;
+
+public sealed record CertificateChecked(CertificateReport Report, CheckCertificate Check) : EffectOutcome;
+
+public sealed record CaseSubmitted(SupportCase Case) : EffectOutcome;
+
+/// <summary>The cases found: the requester's list, or the one case asked for (empty when not found).</summary>
+public sealed record CasesFound(IReadOnlyList<SupportCase> Cases, string? CaseNumber) : EffectOutcome;
+
+/// <summary>Storage did not answer; the effect had no visible result and may be retried.</summary>
+public sealed record StorageUnavailable(ConversationEffect Effect) : EffectOutcome;
+
+/// <summary>One step of the flow: the new state, what to say, and at most one effect to run next.</summary>
+public sealed record FlowResult(ConversationData State, IReadOnlyList<Reply> Replies, ConversationEffect? Effect = null);
+
+/// <summary>The end of a turn: the state to save and the replies to send, in order.</summary>
+public sealed record TurnResult(ConversationData State, IReadOnlyList<Reply> Replies);

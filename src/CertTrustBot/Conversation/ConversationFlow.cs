@@ -1,0 +1,558 @@
+using System.Text.RegularExpressions;
+using CertTrustBot.Cards;
+using CertTrustBot.Cases;
+using CertTrustBot.Certificates;
+
+namespace CertTrustBot.Conversation;
+
+/// <summary>
+/// The request conversation as a pure transition: (state, input, facts) → (state, replies, effect?). No I/O: the
+/// runner executes the effect and feeds its outcome back through <see cref="Resume"/>. The state passed in is
+/// never changed; every result carries a copy.
+/// </summary>
+public sealed partial class ConversationFlow
+{
+    public const string PastedFileName = "pasted-certificate.pem";
+
+    public const string StorageUnavailableMessage = "Storage is temporarily unavailable, please try again in a minute.";
+
+    private readonly EnvironmentCatalog _environments;
+    private readonly SupportDeskOptions _supportDesk;
+    private readonly Func<string> _newRequestId;
+
+    /// <param name="newRequestId">Makes the RequestId of a new request; a random GUID by default (tests pass their own).</param>
+    public ConversationFlow(EnvironmentCatalog environments, SupportDeskOptions supportDesk, Func<string>? newRequestId = null)
+    {
+        _environments = environments ?? throw new ArgumentNullException(nameof(environments));
+        _supportDesk = supportDesk ?? throw new ArgumentNullException(nameof(supportDesk));
+        _newRequestId = newRequestId ?? (() => Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>When the support desk expects to have installed a certificate requested at <paramref name="requestedAt"/>.</summary>
+    public DateTimeOffset ExpectedCompletion(DateTimeOffset requestedAt) =>
+        ServiceLevel.AddBusinessDays(requestedAt, _supportDesk.SlaBusinessDays);
+
+    /// <summary>One user input.</summary>
+    public FlowResult Handle(ConversationData state, ConversationInput input, TurnFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(facts);
+        return input switch
+        {
+            ConversationStarted => Welcome(state, facts),
+            TextMessage text => OnText(state, text.Text, facts),
+            CardAction action => OnCardAction(state, action, facts),
+            FileReceived file => OnCertificate(state, file.FileName, file.Content, facts),
+            FileUnavailable missing => Say(state,
+                (string.IsNullOrWhiteSpace(missing.FileName) ? "I couldn't get that file" : $"I couldn't get **{missing.FileName}**") +
+                $": {missing.Reason.TrimEnd('.')}. " +
+                (facts.ChatKind == ChatKind.Personal
+                    ? "Attach the .cer file again, or paste its PEM text into a message."
+                    : "Send the file in our 1:1 chat, or paste its PEM text into a message.")),
+            _ => throw new ArgumentException($"Unknown input {input.GetType().Name}.", nameof(input)),
+        };
+    }
+
+    /// <summary>The outcome of the effect the previous step asked for.</summary>
+    public FlowResult Resume(ConversationData state, EffectOutcome outcome, TurnFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(facts);
+        return outcome switch
+        {
+            CertificateChecked checkedOutcome => OnChecked(state, checkedOutcome.Report, checkedOutcome.Check, facts),
+            CaseSubmitted submitted => OnSubmitted(state, submitted.Case),
+            CasesFound found => OnCasesFound(state, found, facts),
+            StorageUnavailable unavailable => OnStorageUnavailable(state, unavailable.Effect),
+            _ => throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome)),
+        };
+    }
+
+    // ---- Text and commands -------------------------------------------------------------------------------------
+
+    private enum Command
+    {
+        None,
+        Help,
+        NewRequest,
+        Check,
+        Status,
+        Cancel,
+    }
+
+    [GeneratedRegex(@"<at\b[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex Mention();
+
+    [GeneratedRegex(@"^CT-\d{1,12}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CaseNumber();
+
+    private static (Command Command, string Argument) ParseCommand(string text)
+    {
+        var plain = PastedPem.ToPlainText(Mention().Replace(text, " "));
+        var words = plain.ToLowerInvariant().Trim().TrimEnd('.', '!', '?').Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+            return (Command.None, "");
+        var phrase = string.Join(' ', words);
+        return phrase switch
+        {
+            "hi" or "hello" or "hey" or "help" or "?" or "start" or "menu" => (Command.Help, ""),
+            "new request" or "new" or "request" or "new certificate" => (Command.NewRequest, ""),
+            "check" or "check certificate" or "check a certificate" => (Command.Check, ""),
+            "status" or "my cases" or "cases" => (Command.Status, ""),
+            "cancel" or "stop" or "quit" or "abort" => (Command.Cancel, ""),
+            _ when words[0] == "status" => (Command.Status, string.Join(' ', words[1..])),
+            _ when words.Length == 1 && CaseNumber().IsMatch(phrase) => (Command.Status, phrase),
+            _ => (Command.None, phrase),
+        };
+    }
+
+    private FlowResult OnText(ConversationData state, string text, TurnFacts facts)
+    {
+        var pem = PastedPem.Extract(text);
+        if (pem.Status == PemExtractionStatus.Found)
+            return OnCertificate(state, PastedFileName, pem.ToBytes(), facts);
+        if (pem.Status == PemExtractionStatus.Incomplete)
+        {
+            return Say(state,
+                "I see PEM text, but I couldn't read a complete certificate from it: it may have been cut off or changed on the way. " +
+                "Paste the whole text, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, or attach the .cer file in our 1:1 chat.");
+        }
+
+        var (command, argument) = ParseCommand(text);
+        return command switch
+        {
+            Command.Help => Welcome(state, facts),
+            Command.NewRequest => StartRequest(state, facts),
+            Command.Check => StartCheck(state),
+            Command.Status => Status(state, argument, facts),
+            Command.Cancel => Cancel(state),
+            _ => NotUnderstood(state, facts),
+        };
+    }
+
+    private FlowResult NotUnderstood(ConversationData state, TurnFacts facts) => state.Step switch
+    {
+        ConversationStep.AwaitingCertificate => Say(state,
+            "I'm waiting for the certificate: attach the .cer file or paste its PEM text. Type **cancel** to stop."),
+        ConversationStep.AwaitingEnvironments => new FlowResult(state,
+            [new TextReply("Pick the environments on the card and press **Continue**, or type **cancel** to stop."), Picker(state, null, null)]),
+        ConversationStep.AwaitingConfirmation => Say(state,
+            "Press **Confirm** on the summary card to send the request, or type **cancel** to stop."),
+        _ => Say(state, facts.ChatKind == ChatKind.Personal
+            ? "I didn't get that. Send me a certificate file or paste its PEM text to start a request, or type **help** to see what I can do."
+            : "I didn't get that. Type **help** to see what I can do."),
+    };
+
+    private static FlowResult Welcome(ConversationData state, TurnFacts facts)
+    {
+        var personal = facts.ChatKind == ChatKind.Personal;
+        List<CommandItem> commands =
+        [
+            new("new request", personal ? "Ask for a certificate to be trusted by your cloud servers." : "Ask for a certificate to be trusted (in our 1:1 chat)."),
+            new("check", "Get a report on a certificate; nothing is stored."),
+            new("status", "See your cases; **status CT-000042** shows one case."),
+            new("cancel", "Stop the request in progress; nothing is stored."),
+        ];
+        var inProgress = InProgress(state);
+        var data = new WelcomeCardData(
+            "Certificate trust requests",
+            "I get a certificate trusted by your cloud servers: I check it, ask which environments need it, and open a support case. " +
+            "Support staff add it to the Trusted Root store of every front-end server and I tell you when it's done.",
+            "Send the **root CA certificate** of the external system your servers call (.cer, .crt or .pem, DER or Base64), " +
+            "or paste its PEM text. Never send a .pfx or a private key." +
+            (personal ? "" : " Files reach me only in our 1:1 chat."),
+            commands,
+            inProgress.Length > 0,
+            inProgress,
+            personal);
+        return new FlowResult(state, [new CardReply(CardNames.Welcome, data, "What I do, what to send, and the commands: new request, check, status, cancel.")]);
+    }
+
+    private static string InProgress(ConversationData state) => (state.Step, state.Mode) switch
+    {
+        (ConversationStep.Idle, _) => "",
+        (ConversationStep.AwaitingCertificate, ConversationMode.CheckOnly) => "You asked for a check: I'm waiting for the certificate.",
+        (ConversationStep.AwaitingCertificate, _) => "You have a request in progress: I'm waiting for the certificate.",
+        (ConversationStep.AwaitingEnvironments, _) => $"You have a request in progress for **{state.FileName}**: I'm waiting for the environments.",
+        _ => $"You have a request in progress for **{state.FileName}**: it waits for your confirmation.",
+    };
+
+    private FlowResult StartRequest(ConversationData state, TurnFacts facts)
+    {
+        if (facts.ChatKind != ChatKind.Personal)
+        {
+            return Say(state,
+                "Requests are made in our 1:1 chat, where you can send me the file. Open a chat with me and send **new request**. " +
+                "Here I can **check** a certificate whose PEM text you paste.");
+        }
+
+        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
+            ? "I dropped the request you had started (nothing of it was stored). "
+            : "";
+        var next = Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() };
+        return Say(next,
+            dropped +
+            "Let's start. Send me the certificate your servers must trust: attach the .cer file, or paste its PEM text. " +
+            "It should be the **root CA** certificate of the external system (or a bundle with it), not a .pfx or a private key.");
+    }
+
+    private static FlowResult StartCheck(ConversationData state)
+    {
+        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
+            ? "I dropped the request you had started (nothing of it was stored). "
+            : "";
+        var next = Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.CheckOnly };
+        return Say(next, dropped + "Send me the certificate to check: attach the file or paste its PEM text. I'll only report on it; nothing is stored.");
+    }
+
+    private static FlowResult Status(ConversationData state, string argument, TurnFacts facts)
+    {
+        if (facts.ChatKind != ChatKind.Personal)
+            return Say(state, "Ask me for **status** in our 1:1 chat, so that your cases aren't shown to others here.");
+        if (argument.Length == 0)
+            return new FlowResult(state, [], new ShowStatus(facts.User, null));
+        if (!CaseNumber().IsMatch(argument))
+            return Say(state, $"“{argument}” is not a case number. Case numbers look like **CT-000042**; type **status** to see all your cases.");
+        return new FlowResult(state, [], new ShowStatus(facts.User, argument.ToUpperInvariant()));
+    }
+
+    private static FlowResult Cancel(ConversationData state)
+    {
+        if (state.Step == ConversationStep.Idle)
+            return Say(state, "There's no request in progress, so there's nothing to cancel.");
+        var what = state.Mode == ConversationMode.CheckOnly ? "the check" : "your request";
+        return Say(Fresh(state), $"Cancelled {what}. Nothing was stored. Send **new request** whenever you want to start again.");
+    }
+
+    // ---- Certificates ------------------------------------------------------------------------------------------
+
+    private FlowResult OnCertificate(ConversationData state, string fileName, ReadOnlyMemory<byte> content, TurnFacts facts)
+    {
+        var name = string.IsNullOrWhiteSpace(fileName) ? "certificate" : fileName.Trim();
+        if (state.Step == ConversationStep.AwaitingCertificate && state.Mode == ConversationMode.CheckOnly)
+            return new FlowResult(state, [], new CheckCertificate(name, content, null, [], CheckPurpose.ReportOnly));
+
+        if (facts.ChatKind != ChatKind.Personal)
+        {
+            // Outside a 1:1 chat there are no requests: a certificate pasted here gets a report only.
+            return new FlowResult(state, [], new CheckCertificate(name, content, null, [], CheckPurpose.ReportOnly));
+        }
+
+        // A new certificate in the middle of a request replaces the pending one; the request (and its id) goes on.
+        var replies = new List<Reply>();
+        var next = state;
+        if (state.Step == ConversationStep.Idle || state.RequestId is null)
+        {
+            next = Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() };
+        }
+        else if (state.Step is ConversationStep.AwaitingEnvironments or ConversationStep.AwaitingConfirmation)
+        {
+            replies.Add(new TextReply($"I'll use **{name}** instead of **{state.FileName}**."));
+        }
+
+        return new FlowResult(next, replies, new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate));
+    }
+
+    private FlowResult OnChecked(ConversationData state, CertificateReport report, CheckCertificate check, TurnFacts facts)
+    {
+        var reportCard = new CardReply(CardNames.CertificateReport, CardContent.Report(report), $"{check.FileName}: {report.Headline}");
+        switch (check.Purpose)
+        {
+            case CheckPurpose.ReportOnly:
+                var after = report.Verdict == Verdict.Block
+                    ? $"{BlockedReason(report)} This was a check only: nothing was stored."
+                    : facts.ChatKind == ChatKind.Personal
+                        ? "This was a check only: nothing was stored. To have it installed, send **new request** and then the certificate."
+                        : "This was a check only: nothing was stored. To have it installed, send it to me in our 1:1 chat.";
+                var idle = state.Mode == ConversationMode.CheckOnly || state.Step == ConversationStep.AwaitingCertificate && state.RequestId is null
+                    ? Fresh(state)
+                    : state;
+                return new FlowResult(idle, [reportCard, new TextReply(after)]);
+
+            case CheckPurpose.NewCertificate when report.Verdict == Verdict.Block:
+                return new FlowResult(
+                    WithoutCertificate(state),
+                    [reportCard, new TextReply($"{BlockedReason(report)} Send the right certificate when you have it, or type **cancel**.")]);
+
+            case CheckPurpose.NewCertificate:
+                var waiting = state with
+                {
+                    Step = ConversationStep.AwaitingEnvironments,
+                    FileName = check.FileName,
+                    FileContent = check.Content.ToArray(),
+                };
+                return new FlowResult(waiting, [reportCard, Picker(waiting, null, null)]);
+
+            case CheckPurpose.Confirmation or CheckPurpose.Submission when report.Verdict == Verdict.Block:
+                return new FlowResult(
+                    WithoutCertificate(state),
+                    [reportCard, new TextReply($"{BlockedReason(report)} Nothing was submitted. Send another certificate, or type **cancel**.")]);
+
+            case CheckPurpose.Confirmation:
+                var confirming = state with
+                {
+                    Step = ConversationStep.AwaitingConfirmation,
+                    Environments = check.Environments,
+                    HostName = check.HostName,
+                };
+                return new FlowResult(confirming, [Confirmation(confirming, report, facts)]);
+
+            case CheckPurpose.Submission:
+                return new FlowResult(state, [], new SubmitCase(Draft(state, report, facts)));
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(check), check.Purpose, "Unknown check purpose.");
+        }
+    }
+
+    private static string BlockedReason(CertificateReport report)
+    {
+        var blocks = report.Findings.Where(f => f.Severity == Severity.Block).ToList();
+        if (blocks.Count == 0)
+            return $"I can't accept **{report.FileName}**.";
+        var first = blocks[0];
+        var reason = $"I can't accept **{report.FileName}**: {first.Message.TrimEnd('.')}.";
+        if (first.Advice.Length > 0)
+            reason += $" {first.Advice.TrimEnd('.')}.";
+        if (blocks.Count > 1)
+            reason += $" (The report lists {blocks.Count} problems.)";
+        return reason;
+    }
+
+    // ---- Card actions ------------------------------------------------------------------------------------------
+
+    private FlowResult OnCardAction(ConversationData state, CardAction action, TurnFacts facts)
+    {
+        var requestId = action.Values.TryGetValue(CardActions.RequestIdKey, out var id) && id.Length > 0 ? id : null;
+        return action.Action switch
+        {
+            CardActions.NewRequest => StartRequest(state, facts),
+            CardActions.Check => StartCheck(state),
+            CardActions.Status => Status(state, "", facts),
+            CardActions.Cancel when requestId is null => Cancel(state),
+            CardActions.Cancel => CancelFromCard(state, requestId),
+            CardActions.Environments => OnEnvironments(state, action.Values, requestId, facts),
+            CardActions.Confirm => OnConfirm(state, requestId),
+            _ => Say(state, "I didn't recognise that button; it may be from an older version of a card. Type **help** to see what I can do."),
+        };
+    }
+
+    private static FlowResult CancelFromCard(ConversationData state, string requestId)
+    {
+        if (requestId == state.RequestId && state.Step != ConversationStep.Idle)
+            return Cancel(state);
+        if (requestId == state.LastRequestId)
+        {
+            return Say(state,
+                $"That request was already submitted as **{state.LastCaseNumber}**, so it can't be cancelled from this card. " +
+                "Ask the support desk if it should be withdrawn.");
+        }
+
+        return state.Step == ConversationStep.Idle
+            ? Say(state, "That card belongs to a request that has already ended; there's nothing to cancel.")
+            : Say(state, "That card belongs to an earlier request; your current request is still open. Type **cancel** to end it.");
+    }
+
+    private FlowResult OnEnvironments(ConversationData state, IReadOnlyDictionary<string, string> values, string? requestId, TurnFacts facts)
+    {
+        var current = requestId is not null && requestId == state.RequestId
+            && state.Step is ConversationStep.AwaitingEnvironments or ConversationStep.AwaitingConfirmation;
+        if (!current)
+            return Stale(state, "That environment card", "nothing was changed");
+
+        if (state.FileContent is null || state.FileName is null)
+        {
+            return Say(WithoutCertificate(state),
+                "I no longer have the certificate of this request. Send it again (attach the file or paste its PEM text).");
+        }
+
+        var choice = EnvironmentChoice.Read(values, _environments);
+        if (choice.Error is { } error)
+            return new FlowResult(state, [new TextReply(error), Picker(state, choice, error)]);
+
+        // The state changes only once the certificate has been re-checked with the host name (see OnChecked).
+        return new FlowResult(state, [], new CheckCertificate(
+            state.FileName, state.FileContent, choice.HostName, choice.Environments, CheckPurpose.Confirmation));
+    }
+
+    private static FlowResult OnConfirm(ConversationData state, string? requestId)
+    {
+        if (requestId is not null && requestId == state.LastRequestId && requestId != state.RequestId)
+            return Say(state, $"Already submitted as **{state.LastCaseNumber}**; no second case was made. Type **status {state.LastCaseNumber}** to follow it.");
+
+        if (state.Step == ConversationStep.AwaitingConfirmation && requestId is not null && requestId == state.RequestId)
+        {
+            if (state.FileContent is null || state.FileName is null)
+            {
+                return Say(WithoutCertificate(state),
+                    "I no longer have the certificate of this request. Send it again (attach the file or paste its PEM text).");
+            }
+
+            // Re-check before submitting: the draft is built from the report, and a certificate may have expired meanwhile.
+            return new FlowResult(state, [], new CheckCertificate(
+                state.FileName, state.FileContent, state.HostName, state.Environments, CheckPurpose.Submission));
+        }
+
+        return Stale(state, "That confirmation card", "nothing was submitted");
+    }
+
+    // An old card's submit: say so, say what is expected now, change nothing.
+    private static FlowResult Stale(ConversationData state, string what, string consequence)
+    {
+        var now = state.Step switch
+        {
+            ConversationStep.Idle => "Send **new request** to start again.",
+            ConversationStep.AwaitingCertificate => "Right now I'm waiting for a certificate.",
+            ConversationStep.AwaitingEnvironments => "Right now I'm waiting for the environments, on the latest card.",
+            _ => "Right now your request waits for confirmation on the latest summary card.",
+        };
+        return Say(state, $"{what} belongs to a request that was cancelled, replaced or already sent, so {consequence}. {now}");
+    }
+
+    private CardReply Picker(ConversationData state, EnvironmentChoice? submitted, string? error)
+    {
+        var data = new EnvironmentPickerCardData(
+            state.RequestId ?? "",
+            state.FileName ?? "",
+            _environments.EffectiveNames.Select(n => new ChoiceItem(n, n)).ToList(),
+            string.Join(',', submitted?.SubmittedSelection ?? state.Environments.Where(_environments.EffectiveNames.Contains)),
+            submitted?.SubmittedOther ?? string.Join(", ", state.Environments.Where(e => !_environments.EffectiveNames.Contains(e))),
+            _environments.OtherMaxLength,
+            submitted?.SubmittedHost ?? state.HostName ?? "",
+            error is not null,
+            error ?? "");
+        return new CardReply(CardNames.EnvironmentPicker, data, "Which environments need this certificate?");
+    }
+
+    private CardReply Confirmation(ConversationData state, CertificateReport report, TurnFacts facts)
+    {
+        var (hostResult, hostColor) = HostResult(report);
+        var data = new ConfirmationCardData(
+            state.RequestId ?? "",
+            state.FileName ?? "",
+            CardContent.Certificates(report),
+            string.Join(", ", state.Environments),
+            state.HostName is not null,
+            state.HostName ?? "",
+            hostResult,
+            hostColor,
+            report.Verdict == Verdict.Warn,
+            CardContent.Warnings(report),
+            CardContent.LongDate(ExpectedCompletion(facts.Clock.GetUtcNow())));
+        return new CardReply(CardNames.Confirmation, data, $"Please confirm: {state.FileName} for {data.Environments}.");
+    }
+
+    // What the engine found about the host name against the certificate's names (SANs).
+    private static (string Text, string Color) HostResult(CertificateReport report)
+    {
+        var finding = report.Findings.FirstOrDefault(f => f.Code.StartsWith("host.", StringComparison.Ordinal));
+        return finding?.Code switch
+        {
+            FindingCodes.HostMatch => ($"✅ {finding.Message}", "good"),
+            FindingCodes.HostNotInSan or FindingCodes.HostOnlyInCn => ($"⚠️ {finding.Message}", "warning"),
+            FindingCodes.HostNotChecked => ($"ℹ️ {finding.Message}", "default"),
+            _ when finding is not null => (finding.Message, finding.Severity == Severity.Info ? "default" : "warning"),
+            _ => ("Not checked.", "default"),
+        };
+    }
+
+    private static CaseDraft Draft(ConversationData state, CertificateReport report, TurnFacts facts) => new(
+        state.RequestId ?? throw new InvalidOperationException("A request being submitted has no RequestId."),
+        facts.User,
+        state.Environments,
+        state.HostName,
+        state.FileName ?? report.FileName,
+        report.Storable.Select(c => new CaseCertificateContent(
+            c.Role.ToString(), c.Subject, c.Issuer, c.NotAfter, c.Sha256, c.Sha1, c.Der.ToArray())).ToList(),
+        report.Findings.Where(f => f.Severity != Severity.Info)
+            .Select(f => new CaseFinding(f.Code, f.Severity.ToString(), f.Message)).ToList(),
+        facts.ConversationReference);
+
+    // ---- Case desk outcomes ------------------------------------------------------------------------------------
+
+    private FlowResult OnSubmitted(ConversationData state, SupportCase submitted)
+    {
+        var next = Fresh(state) with { LastRequestId = submitted.RequestId, LastCaseNumber = submitted.CaseNumber };
+        var environments = string.Join(", ", submitted.Environments);
+        var expected = ExpectedCompletion(submitted.CreatedAt);
+        var data = new CaseReceiptCardData(
+            submitted.CaseNumber,
+            state.FileName ?? "",
+            CardContent.CaseCertificates(submitted.Certificates),
+            environments,
+            submitted.HostName is not null,
+            submitted.HostName ?? "",
+            CardContent.DateTime(submitted.CreatedAt),
+            CardContent.LongDate(expected),
+            [
+                new($"Support staff add the certificate to the Trusted Root store of every front-end server of {environments}."),
+                new("I'll tell you here when it's installed, or if they need anything from you."),
+                new($"Type **status {submitted.CaseNumber}** at any time to see where it stands."),
+            ]);
+        return new FlowResult(next, [new CardReply(CardNames.CaseReceipt, data,
+            $"Case {submitted.CaseNumber} opened; expected by {CardContent.Date(expected)}.")]);
+    }
+
+    private static FlowResult OnCasesFound(ConversationData state, CasesFound found, TurnFacts facts)
+    {
+        if (found.CaseNumber is { } number)
+        {
+            var visible = found.Cases.Where(c => IsVisibleTo(c, facts.User)).ToList();
+            if (visible.Count == 0)
+                return Say(state, $"I couldn't find **{number}** among your cases. Type **status** to see all of them.");
+            var one = new StatusCardData($"Case {number}", true, visible.Select(CardContent.Status).ToList(), "");
+            return new FlowResult(state, [new CardReply(CardNames.Status, one, $"{number}: {one.Cases[0].Status}")]);
+        }
+
+        const int shown = 10;
+        var cases = found.Cases.Where(c => IsVisibleTo(c, facts.User)).ToList();
+        if (cases.Count == 0)
+            return Say(state, "You have no cases yet. Send **new request** to ask for a certificate to be trusted.");
+        var note = cases.Count > shown
+            ? $"The {shown} newest of your {cases.Count} cases. Type **status CT-…** for an older one."
+            : "";
+        var data = new StatusCardData("Your cases", true, cases.Take(shown).Select(CardContent.Status).ToList(), note);
+        return new FlowResult(state, [new CardReply(CardNames.Status, data, $"You have {cases.Count} case(s).")]);
+    }
+
+    /// <summary>A case is shown to the person who filed it, and to people of the same tenant.</summary>
+    public static bool IsVisibleTo(SupportCase supportCase, Requester requester)
+    {
+        ArgumentNullException.ThrowIfNull(supportCase);
+        ArgumentNullException.ThrowIfNull(requester);
+        if (requester.TenantId is { Length: > 0 } tenant
+            && string.Equals(supportCase.Requester.TenantId, tenant, StringComparison.OrdinalIgnoreCase))
+            return true;
+        return supportCase.Requester.UserId == requester.UserId;
+    }
+
+    private static FlowResult OnStorageUnavailable(ConversationData state, ConversationEffect effect)
+    {
+        var (title, hint) = effect switch
+        {
+            SubmitCase or CheckCertificate { Purpose: CheckPurpose.Submission } =>
+                ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
+            CheckCertificate => ("Couldn't look up your earlier requests", "Nothing was changed. Press **Continue** on the environment card again in a minute."),
+            _ => ("Couldn't read your cases", "Type **status** again in a minute."),
+        };
+        var data = new ErrorCardData(title, StorageUnavailableMessage, true, hint);
+        return new FlowResult(state, [new CardReply(CardNames.Error, data, StorageUnavailableMessage)]);
+    }
+
+    // ---- State helpers -----------------------------------------------------------------------------------------
+
+    // An idle state that remembers only the last submitted case.
+    private static ConversationData Fresh(ConversationData state) =>
+        new() { LastRequestId = state.LastRequestId, LastCaseNumber = state.LastCaseNumber };
+
+    private static ConversationData WithoutCertificate(ConversationData state) => state with
+    {
+        Step = ConversationStep.AwaitingCertificate,
+        FileName = null,
+        FileContent = null,
+    };
+
+    private static FlowResult Say(ConversationData state, string text) => new(state, [new TextReply(text)]);
+}

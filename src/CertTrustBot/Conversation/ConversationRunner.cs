@@ -1,0 +1,73 @@
+using CertTrustBot.Cases;
+using CertTrustBot.Certificates;
+
+namespace CertTrustBot.Conversation;
+
+/// <summary>
+/// Runs one turn: the flow, then the effects it asks for (certificate checks, the case desk), feeding each outcome
+/// back, until the flow has nothing left to do. The caller loads the state before and saves it after, once.
+/// </summary>
+public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
+{
+    // A flow that keeps asking for effects is a bug; stop rather than loop.
+    private const int MaxEffectsPerTurn = 4;
+
+    public async Task<TurnResult> RunAsync(ConversationData state, ConversationInput input, TurnFacts facts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(facts);
+
+        var step = flow.Handle(state, input, facts);
+        var replies = new List<Reply>(step.Replies);
+        for (var effects = 0; step.Effect is { } effect; effects++)
+        {
+            if (effects == MaxEffectsPerTurn)
+                throw new InvalidOperationException($"The conversation asked for more than {MaxEffectsPerTurn} effects in one turn.");
+            var outcome = await ExecuteAsync(effect, facts, cancellationToken);
+            step = flow.Resume(step.State, outcome, facts);
+            replies.AddRange(step.Replies);
+        }
+
+        return new TurnResult(step.State, replies);
+    }
+
+    private async Task<EffectOutcome> ExecuteAsync(ConversationEffect effect, TurnFacts facts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return effect switch
+            {
+                CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check),
+                SubmitCase submit => new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken)),
+                ShowStatus { CaseNumber: { } number } => new CasesFound(
+                    await caseDesk.FindAsync(number, cancellationToken) is { } found ? [found] : [], number),
+                ShowStatus status => new CasesFound(await caseDesk.ListForRequesterAsync(status.Requester, cancellationToken), null),
+                _ => throw new InvalidOperationException($"Unknown effect {effect.GetType().Name}."),
+            };
+        }
+        catch (StorageUnavailableException)
+        {
+            return new StorageUnavailable(effect);
+        }
+    }
+
+    // The engine is pure and takes its clock at construction: one per turn, on the turn's clock.
+    private async Task<CertificateReport> CheckAsync(CheckCertificate check, TurnFacts facts, CancellationToken cancellationToken)
+    {
+        var checker = new CertificateChecker(facts.Clock);
+        var request = new CheckRequest(check.Content, check.FileName)
+        {
+            HostName = check.HostName,
+            ExpectedCompletion = flow.ExpectedCompletion(facts.Clock.GetUtcNow()),
+        };
+        var report = checker.Check(request);
+        if (check.Environments.Count == 0 || report.Storable.Count == 0)
+            return report;
+
+        // The thumbprints come from the check itself; a second check then adds "already requested" findings.
+        var previous = await caseDesk.FindPreviousRequestsAsync(
+            facts.User.TenantId, report.Storable.Select(c => c.Sha256).ToList(), check.Environments, cancellationToken);
+        return previous.Count == 0 ? report : checker.Check(request with { AlreadyRequested = previous });
+    }
+}
