@@ -2,6 +2,7 @@ using CertTrustBot.Bot;
 using CertTrustBot.Cases;
 using CertTrustBot.Conversation;
 using CertTrustBot.Hosting;
+using CertTrustBot.Staff;
 using CertTrustBot.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddBlobStorage(builder.Configuration);
 builder.Services.AddCaseDesk();
 builder.Services.AddConversation();
+builder.Services.AddStaffDesk();
 builder.AddTeamsBot();
 
 var app = builder.Build();

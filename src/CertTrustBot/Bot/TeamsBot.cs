@@ -1,23 +1,92 @@
 using CertTrustBot.Conversation;
+using CertTrustBot.Staff;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Microsoft.Bot.Schema.Teams;
+using Newtonsoft.Json.Linq;
 
 namespace CertTrustBot.Bot;
 
 /// <summary>
 /// The activity handler: every turn reads the activity as a conversation input, loads the state once, runs the
-/// conversation, saves the state once, then sends the replies (so that what the user sees was saved).
+/// conversation, saves the state once, then sends the replies (so that what the user sees was saved). Around it, the
+/// staff side: the staff team is learned from any of its activities, clicks on case cards go to the staff desk, and
+/// a customer's answer to a staff question goes to the case.
 /// </summary>
-public sealed class TeamsBot(ConversationStateStore states, ConversationRunner runner, TurnInputReader inputs, ReplyRenderer replies) : ActivityHandler
+public sealed class TeamsBot(
+    ConversationStateStore states,
+    ConversationRunner runner,
+    TurnInputReader inputs,
+    ReplyRenderer replies,
+    StaffDesk staff,
+    CustomerAnswers answers) : ActivityHandler
 {
-    protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken) =>
-        await RunTurnAsync(turnContext, await inputs.ReadMessageAsync(turnContext, cancellationToken), cancellationToken);
+    public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
+    {
+        if (TeamIdOf(turnContext.Activity) is { } teamId)
+            await staff.TeamSeenAsync(teamId, TeamsProactiveChannel.ReferenceOf(turnContext.Activity, wholeChannel: true), cancellationToken);
+        await base.OnTurnAsync(turnContext, cancellationToken);
+    }
+
+    protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
+    {
+        // Action.Submit from a case card (clients without Universal Actions send Action.Execute this way too).
+        if (turnContext.Activity.Value is JObject submitted && StaffAction.IsStaffAction((string?)submitted[StaffAction.ActionKey]))
+        {
+            await OnStaffSubmitAsync(turnContext, TurnInputReader.Flatten(submitted), cancellationToken);
+            return;
+        }
+
+        var input = await inputs.ReadMessageAsync(turnContext, cancellationToken);
+        if (input is not null && TurnInputReader.ChatKindOf(turnContext.Activity) == ChatKind.Personal
+            && await answers.TryAnswerAsync(inputs.FactsOf(turnContext).User, input, cancellationToken) is { } answered)
+        {
+            await turnContext.SendActivityAsync(replies.Render(answered), cancellationToken);
+            return;
+        }
+
+        await RunTurnAsync(turnContext, input, cancellationToken);
+    }
+
+    // Action.Execute (Universal Actions): answered within the invoke with the card as it now is, for the clicker.
+    protected override async Task<AdaptiveCardInvokeResponse> OnAdaptiveCardInvokeAsync(
+        ITurnContext<IInvokeActivity> turnContext, AdaptiveCardInvokeValue invokeValue, CancellationToken cancellationToken)
+    {
+        var values = invokeValue.Action?.Data is { } data ? TurnInputReader.Flatten(JObject.FromObject(data)) : new Dictionary<string, string>();
+        if (StaffAction.Read(invokeValue.Action?.Verb, values) is not { } action)
+            return Message(400, "I don't know that action; the card may be from an older version.");
+
+        var result = await staff.ActAsync(action, StafferOf(turnContext.Activity), cancellationToken);
+        if (result.Card is null)
+            return Message(200, result.Message);
+        return new AdaptiveCardInvokeResponse
+        {
+            StatusCode = 200,
+            Type = TurnInputReader.AdaptiveCard,
+            Value = ((IMessageActivity)replies.Render(result.Card)).Attachments[0].Content,
+        };
+    }
 
     // ActivityHandler's OnMembersAddedAsync skips the bot itself; installing the bot is exactly "the bot was added".
     protected override Task OnConversationUpdateActivityAsync(ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
         turnContext.Activity.MembersAdded?.Any(m => m.Id == turnContext.Activity.Recipient?.Id) == true
             ? RunTurnAsync(turnContext, new ConversationStarted(), cancellationToken)
             : Task.CompletedTask;
+
+    private async Task OnStaffSubmitAsync(ITurnContext turnContext, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
+    {
+        if (StaffAction.Read(null, values) is not { } action)
+        {
+            await turnContext.SendActivityAsync("I don't know that action; the card may be from an older version.", cancellationToken: cancellationToken);
+            return;
+        }
+
+        var result = await staff.ActAsync(action, StafferOf(turnContext.Activity), cancellationToken);
+        // The card itself is redrawn for everyone by the outbox; the clicker gets a line in the thread.
+        var message = MessageFactory.Text(result.Message);
+        message.TextFormat = TextFormatTypes.Markdown;
+        await turnContext.SendActivityAsync(message, cancellationToken);
+    }
 
     private async Task RunTurnAsync(ITurnContext turnContext, ConversationInput? input, CancellationToken cancellationToken)
     {
@@ -30,4 +99,15 @@ public sealed class TeamsBot(ConversationStateStore states, ConversationRunner r
         if (result.Replies.Count > 0)
             await turnContext.SendActivitiesAsync(replies.Render(result.Replies), cancellationToken);
     }
+
+    private static AdaptiveCardInvokeResponse Message(int status, string text) =>
+        new() { StatusCode = status, Type = "application/vnd.microsoft.activity.message", Value = text };
+
+    private static Staffer StafferOf(IActivity activity) =>
+        new(activity.From?.Id ?? "", activity.From?.Name ?? "", activity.From?.AadObjectId);
+
+    private static string? TeamIdOf(Activity activity) =>
+        activity.ChannelId == "msteams" && activity.ChannelData is not null
+            ? (activity.ChannelData as JObject)?.ToObject<TeamsChannelData>()?.Team?.Id
+            : null;
 }

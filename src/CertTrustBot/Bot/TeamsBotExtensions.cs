@@ -1,3 +1,4 @@
+using CertTrustBot.Staff;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
@@ -45,6 +46,7 @@ public static class TeamsBotExtensions
         services.AddSingleton<TurnInputReader>();
         services.AddSingleton<ReplyRenderer>();
         services.AddSingleton<IBot, TeamsBot>();
+        services.AddSingleton<IProactiveChannel, TeamsProactiveChannel>();
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

@@ -14,9 +14,11 @@ public static class CardNames
     public const string CaseReceipt = "case-receipt";
     public const string Status = "status";
     public const string Error = "error";
+    public const string StaffCase = "staff-case";
+    public const string CaseUpdate = "case-update";
 
     public static IReadOnlyList<string> All { get; } =
-        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error];
+        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error, StaffCase, CaseUpdate];
 }
 
 /// <summary>The <c>action</c> values the cards' submit buttons carry, and the ids of the picker's inputs.</summary>
@@ -154,3 +156,67 @@ public sealed record StatusCardData(
     string Note);
 
 public sealed record ErrorCardData(string Title, string Message, bool HasHint, string Hint);
+
+/// <summary>One certificate of a case as the staff card shows it, with a short-lived read-only link to its .cer.</summary>
+public sealed record StaffCertificateItem(
+    int Number,
+    string Role,
+    string Subject,
+    string Issuer,
+    string Expires,
+    string ExpiresColor,
+    string Sha1,
+    string Sha256,
+    bool HasLink,
+    string Link,
+    string FileName);
+
+public sealed record StaffFindingItem(string Label, string Color, string Message);
+
+/// <summary>One event of a case's history: when, who, what.</summary>
+public sealed record HistoryItem(string At, string Actor, string What);
+
+/// <summary>The case card in the staff channel. Its actions carry <see cref="ETag"/>, so a click on a stale card is refused.</summary>
+/// <param name="Notice">Shown above the case to the person who clicked (refusals, "changed since"); empty otherwise.</param>
+/// <param name="InstallChoices">The environments not installed yet; <see cref="InstallSelected"/> pre-selects them all.</param>
+public sealed record StaffCaseCardData(
+    string CaseNumber,
+    string ETag,
+    string Status,
+    string StatusColor,
+    string Tenant,
+    string Requester,
+    string Environments,
+    bool HasInstalled,
+    string Installed,
+    bool HasHost,
+    string HostName,
+    string Submitted,
+    string ExpectedCompletion,
+    IReadOnlyList<StaffCertificateItem> Certificates,
+    string LinksValidUntil,
+    bool HasFindings,
+    IReadOnlyList<StaffFindingItem> Findings,
+    IReadOnlyList<HistoryItem> History,
+    bool HasNotice,
+    string Notice,
+    bool IsOpen,
+    bool CanStart,
+    bool CanInstall,
+    IReadOnlyList<ChoiceItem> InstallChoices,
+    string InstallSelected);
+
+/// <summary>What the customer is told in their chat when staff change their case.</summary>
+/// <param name="Color">good, warning, attention or accent.</param>
+public sealed record CaseUpdateCardData(
+    string CaseNumber,
+    string Headline,
+    string Color,
+    string Message,
+    bool HasDetail,
+    string DetailTitle,
+    string Detail,
+    string Status,
+    string Environments,
+    string Certificates,
+    string Hint);

@@ -1,0 +1,59 @@
+using CertTrustBot.Conversation;
+using CertTrustBot.Staff;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Teams;
+using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json;
+
+namespace CertTrustBot.Bot;
+
+/// <summary>
+/// Proactive sending through the Bot Framework adapter: ContinueConversationAsync with a stored reference; a new
+/// thread in a team channel with CreateConversation (TeamsChannelData.Channel) from within the team's conversation;
+/// a card updated in place with UpdateActivity. In local mode (no app id) it sends without a token, as replies do.
+/// </summary>
+public sealed class TeamsProactiveChannel(TeamsBotAdapter adapter, ReplyRenderer renderer, IOptions<BotAuthenticationOptions> authentication) : IProactiveChannel
+{
+    private string AppId => authentication.Value.MicrosoftAppId?.Trim() ?? "";
+
+    public async Task<PostedMessage> StartThreadAsync(string teamReference, string channelId, Reply card, CancellationToken cancellationToken)
+    {
+        PostedMessage? posted = null;
+        await adapter.ContinueConversationAsync(AppId, Read(teamReference), async (turnContext, ct) =>
+        {
+            var (thread, messageId) = await TeamsInfo.SendMessageToTeamsChannelAsync(turnContext, renderer.Render(card), channelId, AppId, ct);
+            posted = new PostedMessage(JsonConvert.SerializeObject(thread), messageId);
+        }, cancellationToken);
+        return posted ?? throw new InvalidOperationException("The channel did not say which message it created.");
+    }
+
+    public Task UpdateAsync(PostedMessage message, Reply card, CancellationToken cancellationToken) =>
+        adapter.ContinueConversationAsync(AppId, Read(message.ThreadReference), async (turnContext, ct) =>
+        {
+            var activity = (Activity)renderer.Render(card);
+            activity.Id = message.MessageId;
+            await turnContext.UpdateActivityAsync(activity, ct);
+        }, cancellationToken);
+
+    public Task ReplyInThreadAsync(PostedMessage thread, Reply reply, CancellationToken cancellationToken) =>
+        adapter.ContinueConversationAsync(AppId, Read(thread.ThreadReference), (turnContext, ct) =>
+            turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
+
+    public Task SendAsync(string conversationReference, Reply reply, CancellationToken cancellationToken) =>
+        adapter.ContinueConversationAsync(AppId, Read(conversationReference), (turnContext, ct) =>
+            turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
+
+    /// <summary>Where this activity's conversation can be reached later; in a channel, the channel itself (not the thread).</summary>
+    public static string ReferenceOf(IActivity activity, bool wholeChannel)
+    {
+        var reference = activity.GetConversationReference();
+        if (wholeChannel && reference.Conversation?.Id is { } id && id.IndexOf(";messageid=", StringComparison.Ordinal) is var at and >= 0)
+            reference.Conversation.Id = id[..at];
+        reference.ActivityId = null;
+        return JsonConvert.SerializeObject(reference);
+    }
+
+    private static ConversationReference Read(string json) =>
+        JsonConvert.DeserializeObject<ConversationReference>(json) ?? throw new InvalidDataException("A stored conversation reference is empty.");
+}

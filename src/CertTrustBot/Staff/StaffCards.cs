@@ -1,0 +1,182 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
+using CertTrustBot.Cards;
+using CertTrustBot.Cases;
+using CertTrustBot.Conversation;
+using CertTrustBot.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CertTrustBot.Staff;
+
+/// <summary>
+/// Draws the staff case card and the customer's update card from a case. The .cer links are read-only SAS URLs made
+/// at drawing time: a service SAS when the storage client holds the account key (Azurite, a key connection string), a
+/// user-delegation SAS when it signs in with a token.
+/// </summary>
+public sealed partial class StaffCards(
+    BlobContainers containers,
+    IOptions<StaffOptions> staffOptions,
+    IOptions<SupportDeskOptions> supportDesk,
+    TimeProvider clock,
+    ILogger<StaffCards> logger)
+{
+    public async Task<CardReply> StaffCardAsync(SupportCase supportCase, string? notice, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(supportCase);
+        var now = clock.GetUtcNow();
+        var expires = now + staffOptions.Value.CertificateLinkLifetime;
+        var links = await LinksAsync(supportCase, expires, cancellationToken).ConfigureAwait(false);
+        var data = StaffCardData(supportCase, notice, links, expires, supportDesk.Value.SlaBusinessDays, now);
+        return new CardReply(CardNames.StaffCase, data,
+            $"{supportCase.CaseNumber}: {CardContent.Status(supportCase).Status}, {string.Join(", ", supportCase.Environments)} for {supportCase.Requester.Name}");
+    }
+
+    /// <summary>The card's data; pure (links made beforehand), for the unit tests.</summary>
+    public static StaffCaseCardData StaffCardData(
+        SupportCase c, string? notice, IReadOnlyList<Uri?> links, DateTimeOffset linksExpire, int slaBusinessDays, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(links);
+        var status = CardContent.Status(c);
+        var installed = StaffRules.InstalledEnvironments(c);
+        var remaining = c.Environments.Where(e => !installed.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
+        var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected);
+        var certificates = c.Certificates.Select((cert, i) =>
+        {
+            var daysLeft = (cert.NotAfter - now).TotalDays;
+            var link = i < links.Count ? links[i] : null;
+            return new StaffCertificateItem(
+                i + 1,
+                CardContent.Role(cert.Role),
+                cert.Subject.Length > 0 ? cert.Subject : "(no subject)",
+                cert.Issuer.Length > 0 ? cert.Issuer : "(no issuer)",
+                CardContent.DateTime(cert.NotAfter) + (daysLeft < 0 ? " (expired)" : ""),
+                daysLeft < 30 ? "warning" : "default",
+                CardContent.Grouped(cert.Sha1),
+                CardContent.Grouped(cert.Sha256),
+                link is not null,
+                link?.ToString() ?? "",
+                $"{c.CaseNumber}-{i + 1}.cer");
+        }).ToList();
+        var findings = c.Findings.Select(f => f.Severity switch
+        {
+            "Block" => new StaffFindingItem("⛔ Blocked", "attention", f.Message),
+            "Warn" => new StaffFindingItem("⚠️ Warning", "warning", f.Message),
+            _ => new StaffFindingItem("ℹ️ Note", "default", f.Message),
+        }).ToList();
+        var history = c.History.Select(e => new HistoryItem(CardContent.DateTime(e.At), e.Actor, Describe(e))).ToList();
+        return new StaffCaseCardData(
+            c.CaseNumber,
+            c.ETag ?? "",
+            status.Status == "Needs information from you" ? "Waiting for the customer" : status.Status,
+            status.StatusColor,
+            string.IsNullOrWhiteSpace(c.Requester.TenantId) ? "(no tenant)" : c.Requester.TenantId,
+            string.IsNullOrWhiteSpace(c.Requester.Name) ? c.Requester.UserId : c.Requester.Name,
+            string.Join(", ", c.Environments),
+            installed.Count > 0,
+            string.Join(", ", installed),
+            c.HostName is not null,
+            c.HostName ?? "",
+            CardContent.DateTime(c.CreatedAt),
+            CardContent.LongDate(ServiceLevel.AddBusinessDays(c.CreatedAt, slaBusinessDays)),
+            certificates,
+            links.Any(l => l is not null)
+                ? $"The download links are read-only and work until {CardContent.DateTime(linksExpire)}; press Refresh for new ones."
+                : "Press Refresh for new download links.",
+            findings.Count > 0,
+            findings,
+            history,
+            !string.IsNullOrWhiteSpace(notice),
+            notice ?? "",
+            open,
+            c.Status is CaseStatus.Submitted or CaseStatus.NeedsInformation,
+            open && remaining.Count > 0,
+            remaining.Select(e => new ChoiceItem(e, e)).ToList(),
+            string.Join(",", remaining));
+    }
+
+    /// <summary>What the customer reads in their chat about a change made by staff.</summary>
+    public static CardReply CustomerUpdate(SupportCase updated, CustomerNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(notice);
+        var color = notice.Kind switch
+        {
+            "installed" or "partly-installed" => "good",
+            "needs-information" => "warning",
+            "rejected" => "attention",
+            _ => "accent",
+        };
+        var data = new CaseUpdateCardData(
+            updated.CaseNumber,
+            notice.Headline,
+            color,
+            notice.Message,
+            notice.Detail is not null,
+            notice.DetailTitle ?? "",
+            notice.Detail ?? "",
+            CardContent.Status(updated).Status,
+            string.Join(", ", updated.Environments),
+            CardContent.CaseCertificates(updated.Certificates),
+            notice.Hint);
+        return new CardReply(CardNames.CaseUpdate, data, notice.Detail is null ? notice.Headline : $"{notice.Headline}: {notice.Detail}");
+    }
+
+    private static string Describe(CaseEvent e) => (e.Status, e.Note) switch
+    {
+        (CaseStatus.Submitted, null) => "submitted the case",
+        (_, { } note) when note.StartsWith(StaffRules.InstalledPrefix, StringComparison.Ordinal) => $"installed in {note[StaffRules.InstalledPrefix.Length..]}",
+        (_, { } note) when note.StartsWith(CustomerAnswers.AnswerPrefix, StringComparison.Ordinal) => $"answered: {note[CustomerAnswers.AnswerPrefix.Length..]}",
+        (CaseStatus.InProgress, null) => "started the work",
+        (CaseStatus.NeedsInformation, { } question) => $"asked the customer: {question}",
+        (CaseStatus.Rejected, { } reason) => $"rejected the case: {reason}",
+        (var status, null) => $"set the status to {CaseDesk.Describe(status)}",
+        (var status, { } note) => $"set the status to {CaseDesk.Describe(status)}: {note}",
+    };
+
+    private async Task<IReadOnlyList<Uri?>> LinksAsync(SupportCase supportCase, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        var links = new List<Uri?>();
+        if (supportCase.Certificates.Count == 0)
+            return links;
+        try
+        {
+            var container = await containers.CertificatesAsync(cancellationToken).ConfigureAwait(false);
+            Azure.Storage.Blobs.Models.UserDelegationKey? key = null;
+            for (var i = 0; i < supportCase.Certificates.Count; i++)
+            {
+                var blob = container.GetBlobClient(supportCase.Certificates[i].BlobName);
+                var sas = new BlobSasBuilder(BlobSasPermissions.Read, expires)
+                {
+                    BlobContainerName = blob.BlobContainerName,
+                    BlobName = blob.Name,
+                    Resource = "b",
+                    StartsOn = clock.GetUtcNow().AddMinutes(-5), // clock skew
+                    ContentType = CaseDesk.CertificateContentType,
+                    ContentDisposition = $"attachment; filename=\"{supportCase.CaseNumber}-{i + 1}.cer\"",
+                    Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
+                };
+                if (blob.CanGenerateSasUri)
+                {
+                    links.Add(blob.GenerateSasUri(sas));
+                    continue;
+                }
+
+                key ??= (await StorageFailures.Guard(
+                    () => containers.Service.GetUserDelegationKeyAsync(sas.StartsOn, expires, cancellationToken),
+                    "get a user delegation key", cancellationToken).ConfigureAwait(false)).Value;
+                links.Add(new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, containers.Service.AccountName) }.ToUri());
+            }
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or Azure.RequestFailedException)
+        {
+            // The card still goes out; it says where the certificate is instead.
+            LogNoLinks(logger, ex, supportCase.CaseNumber);
+        }
+
+        return links;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No download links for the certificates of case {CaseNumber}")]
+    private static partial void LogNoLinks(ILogger logger, Exception exception, string caseNumber);
+}
