@@ -20,7 +20,7 @@ public sealed class TeamsProactiveChannel(TeamsBotAdapter adapter, ReplyRenderer
     public async Task<PostedMessage> StartThreadAsync(string teamReference, string channelId, Reply card, CancellationToken cancellationToken)
     {
         PostedMessage? posted = null;
-        await adapter.ContinueConversationAsync(AppId, Read(teamReference), async (turnContext, ct) =>
+        await ContinueAsync(teamReference, async (turnContext, ct) =>
         {
             var (thread, messageId) = await TeamsInfo.SendMessageToTeamsChannelAsync(turnContext, renderer.Render(card), channelId, AppId, ct);
             posted = new PostedMessage(JsonConvert.SerializeObject(thread), messageId);
@@ -29,7 +29,7 @@ public sealed class TeamsProactiveChannel(TeamsBotAdapter adapter, ReplyRenderer
     }
 
     public Task UpdateAsync(PostedMessage message, Reply card, CancellationToken cancellationToken) =>
-        adapter.ContinueConversationAsync(AppId, Read(message.ThreadReference), async (turnContext, ct) =>
+        ContinueAsync(message.ThreadReference, async (turnContext, ct) =>
         {
             var activity = (Activity)renderer.Render(card);
             activity.Id = message.MessageId;
@@ -37,12 +37,30 @@ public sealed class TeamsProactiveChannel(TeamsBotAdapter adapter, ReplyRenderer
         }, cancellationToken);
 
     public Task ReplyInThreadAsync(PostedMessage thread, Reply reply, CancellationToken cancellationToken) =>
-        adapter.ContinueConversationAsync(AppId, Read(thread.ThreadReference), (turnContext, ct) =>
-            turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
+        ContinueAsync(thread.ThreadReference, (turnContext, ct) => turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
 
     public Task SendAsync(string conversationReference, Reply reply, CancellationToken cancellationToken) =>
-        adapter.ContinueConversationAsync(AppId, Read(conversationReference), (turnContext, ct) =>
-            turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
+        ContinueAsync(conversationReference, (turnContext, ct) => turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
+
+    // The adapter hands a failing callback to its OnTurnError, which logs and swallows it: catch it inside, and throw
+    // it out here, so that the outbox knows the message was not sent and retries it.
+    private async Task ContinueAsync(string reference, Func<ITurnContext, CancellationToken, Task> send, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        await adapter.ContinueConversationAsync(AppId, Read(reference), async (turnContext, ct) =>
+        {
+            try
+            {
+                await send(turnContext, ct);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        }, cancellationToken);
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+    }
 
     /// <summary>Where this activity's conversation can be reached later; in a channel, the channel itself (not the thread).</summary>
     public static string ReferenceOf(IActivity activity, bool wholeChannel)

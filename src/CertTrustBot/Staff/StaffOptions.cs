@@ -59,7 +59,7 @@ internal sealed class StaffOptionsSetup(IConfiguration configuration) : IPostCon
     }
 }
 
-internal sealed class StaffOptionsValidation : IValidateOptions<StaffOptions>
+public sealed class StaffOptionsValidation : IValidateOptions<StaffOptions>
 {
     public ValidateOptionsResult Validate(string? name, StaffOptions options)
     {

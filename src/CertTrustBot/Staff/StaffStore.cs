@@ -27,7 +27,7 @@ public sealed record AwaitedAnswer(string CaseNumber, string Question, DateTimeO
 /// </summary>
 public sealed class StaffStore(BlobContainers containers)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private static readonly BlobHttpHeaders JsonHeaders = new() { ContentType = "application/json; charset=utf-8" };
 
     // Only saves writes: the team reference is written again only when it changed (the blob stays the truth).

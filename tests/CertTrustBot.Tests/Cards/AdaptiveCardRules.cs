@@ -208,6 +208,11 @@ internal static class AdaptiveCardRules
                     else
                         problems.Add($"{at}: Action.ShowCard needs a card");
                     break;
+                case "Action.Execute":
+                    Require(a, "verb", at, problems);
+                    if (a["data"] is not JsonObject executeData || Text(executeData, "action") != Text(a, "verb"))
+                        problems.Add($"{at}: Execute data needs an action equal to its verb, so that an Action.Submit fallback reads the same");
+                    break;
                 case "Action.Submit":
                     if (a["data"] is { } data && data is not JsonObject)
                         problems.Add($"{at}: Submit data should be an object, so Teams merges the inputs into it");

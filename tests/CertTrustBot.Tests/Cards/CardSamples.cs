@@ -47,5 +47,24 @@ internal static class CardSamples
         { CardNames.Status, new StatusCardData("Your cases", false, [], ""), "bare" },
         { CardNames.Error, new ErrorCardData("Not submitted yet", "Storage is temporarily unavailable, please try again in a minute.", true, "Press **Confirm** again."), "full" },
         { CardNames.Error, new ErrorCardData("Not submitted yet", "Storage is temporarily unavailable.", false, ""), "bare" },
+        { CardNames.StaffCase, new StaffCaseCardData("CT-000042", "\"0x8DC1\"", "In progress", "accent", "72f988bf-86f1-41af-91ab-2d7cd011db47", "Ada \"Lovelace\" <ada>",
+            "Development, Test, Production", true, "Development", true, "erp.example.com", "2026-03-02 09:00 UTC", "Wednesday 4 March 2026",
+            [StaffCertificate, StaffCertificate with { Number = 2, HasLink = false, Link = "" }], "The download links work until 2026-03-03 09:00 UTC.",
+            true, [new("⚠️ Warning", "warning", "The certificate expires in 20 days.")],
+            [new("2026-03-02 09:00 UTC", "Ada Lovelace", "submitted the case"), new("2026-03-02 10:00 UTC", "Grace Hopper", "installed in Development")],
+            true, "CT-000042 changed since this card was drawn.", true, true, true,
+            [new("Test", "Test"), new("Production", "Production")], "Test,Production"), "full" },
+        { CardNames.StaffCase, new StaffCaseCardData("CT-000042", "\"0x8DC1\"", "Rejected", "attention", "(no tenant)", "29:1abc",
+            "Production", false, "", false, "", "2026-03-02 09:00 UTC", "Wednesday 4 March 2026",
+            [StaffCertificate with { HasLink = false, Link = "" }], "Press Refresh for new download links.", false, [],
+            [new("2026-03-02 09:00 UTC", "Ada Lovelace", "submitted the case")], false, "", false, false, false, [], ""), "bare" },
+        { CardNames.CaseUpdate, new CaseUpdateCardData("CT-000042", "CT-000042: the support desk needs information", "warning",
+            "Before they can install your certificate, support staff ask:", true, "Question", "Which host do your servers call?",
+            "Needs information from you", "Production", "Root CA Contoso Root (until 2035-03-02)", "Reply here with your answer."), "full" },
+        { CardNames.CaseUpdate, new CaseUpdateCardData("CT-000042", "CT-000042 is in progress", "accent", "Support staff have started.", false, "", "",
+            "In progress", "Production", "Root CA Contoso Root (until 2035-03-02)", "Type **status CT-000042**."), "bare" },
     };
+
+    private static readonly StaffCertificateItem StaffCertificate = new(1, "Root CA", "CN=Contoso Root, O=Contoso", "CN=Contoso Root, O=Contoso",
+        "2035-03-02 09:00 UTC", "default", "B3C1 88A0", "2F1C 77AA 0B3E", true, "https://account.blob.core.windows.net/certificates/CT-000042/0.cer?sp=r&sig=x", "CT-000042-1.cer");
 }

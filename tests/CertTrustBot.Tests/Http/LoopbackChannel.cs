@@ -7,11 +7,17 @@ namespace CertTrustBot.Tests.Http;
 
 /// <summary>
 /// Plays the channel's connector service at the activity's serviceUrl: captures what the CloudAdapter POSTs to
-/// /v3/conversations/{id}/activities[/{replyToId}] and answers like the service does ({"id": ...}).
+/// /v3/conversations/{id}/activities[/{replyToId}] and answers like the service does ({"id": ...}); captures the
+/// updates it PUTs to /v3/conversations/{id}/activities/{activityId}, and the conversations it creates with
+/// POST /v3/conversations (a new thread in a Teams channel answers {"id": "{channel};messageid={n}", "activityId": n}).
+/// A conversation can be made to fail (HTTP 500), as the service does when it is down.
 /// </summary>
 public sealed class LoopbackChannel : LoopbackServer
 {
     private readonly ConcurrentQueue<CapturedActivity> _captured = new();
+    private readonly ConcurrentQueue<CapturedActivity> _updates = new();
+    private readonly ConcurrentQueue<CreatedConversation> _created = new();
+    private readonly ConcurrentDictionary<string, int> _failing = new(StringComparer.Ordinal);
     private int _nextId;
 
     public sealed record CapturedActivity(string ConversationId, string? ReplyToId, JObject Activity)
@@ -26,13 +32,55 @@ public sealed class LoopbackChannel : LoopbackServer
             : [];
     }
 
+    /// <summary>A conversation the bot created: the parameters it sent, and the ids it was given.</summary>
+    public sealed record CreatedConversation(JObject Parameters, string ConversationId, string ActivityId)
+    {
+        /// <summary>The first message of the new conversation, as a captured activity.</summary>
+        public CapturedActivity Message => new(ConversationId, null, (JObject)Parameters["activity"]!);
+
+        public string? ChannelId => (string?)Parameters["channelData"]?["channel"]?["id"];
+    }
+
     public IReadOnlyList<CapturedActivity> All => [.. _captured];
+
+    /// <summary>Every PUT of an activity, in order (ConversationId and the activity id in ReplyToId).</summary>
+    public IReadOnlyList<CapturedActivity> Updates => [.. _updates];
+
+    public IReadOnlyList<CreatedConversation> Created => [.. _created];
 
     /// <summary>Everything sent to one conversation so far, in order.</summary>
     public IReadOnlyList<CapturedActivity> For(string conversationId) => [.. _captured.Where(c => c.ConversationId == conversationId)];
 
+    /// <summary>Answers 500 to everything sent to this conversation until <see cref="Heal"/>; counts the refusals.</summary>
+    public void Fail(string conversationId) => _failing[conversationId] = 0;
+
+    /// <summary>How many requests to the conversation were refused so far.</summary>
+    public int Refused(string conversationId) => _failing.TryGetValue(conversationId, out var count) ? count : 0;
+
+    public void Heal(string conversationId) => _failing.TryRemove(conversationId, out _);
+
+    private bool Failing(string conversationId)
+    {
+        if (!_failing.ContainsKey(conversationId))
+            return false;
+        _failing.AddOrUpdate(conversationId, 1, (_, n) => n + 1);
+        return true;
+    }
+
     protected override void Map(WebApplication app)
     {
+        app.MapPost("/v3/conversations", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var parameters = JObject.Parse(await reader.ReadToEndAsync());
+            var channel = (string?)parameters["channelData"]?["channel"]?["id"] ?? "unknown";
+            if (Failing(channel))
+                return Results.StatusCode(StatusCodes.Status500InternalServerError);
+            var activityId = $"17329{Interlocked.Increment(ref _nextId):D8}";
+            var created = new CreatedConversation(parameters, $"{channel};messageid={activityId}", activityId);
+            _created.Enqueue(created);
+            return Results.Json(new { id = created.ConversationId, activityId });
+        });
         app.MapPost("/v3/conversations/{conversationId}/activities/{replyToId?}", async (HttpContext context) =>
         {
             // Conversation ids are URL-encoded in the path (a:1 -> a%3A1): decode before matching.
@@ -40,9 +88,21 @@ public sealed class LoopbackChannel : LoopbackServer
             var replyToId = context.Request.RouteValues["replyToId"] is string r ? Uri.UnescapeDataString(r) : null;
             using var reader = new StreamReader(context.Request.Body);
             var activity = JObject.Parse(await reader.ReadToEndAsync());
+            if (Failing(conversationId))
+                return Results.StatusCode(StatusCodes.Status500InternalServerError);
             _captured.Enqueue(new CapturedActivity(conversationId, replyToId, activity));
             return Results.Json(new { id = $"reply-{Interlocked.Increment(ref _nextId)}" });
         });
-        app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (string activityId) => Results.Json(new { id = activityId }));
+        app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", async (HttpContext context) =>
+        {
+            var conversationId = Uri.UnescapeDataString((string)context.Request.RouteValues["conversationId"]!);
+            var activityId = Uri.UnescapeDataString((string)context.Request.RouteValues["activityId"]!);
+            using var reader = new StreamReader(context.Request.Body);
+            var activity = JObject.Parse(await reader.ReadToEndAsync());
+            if (Failing(conversationId))
+                return Results.StatusCode(StatusCodes.Status500InternalServerError);
+            _updates.Enqueue(new CapturedActivity(conversationId, activityId, activity));
+            return Results.Json(new { id = activityId });
+        });
     }
 }

@@ -1,0 +1,345 @@
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using CertTrustBot.Cases;
+using CertTrustBot.Staff;
+using CertTrustBot.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Newtonsoft.Json.Linq;
+
+namespace CertTrustBot.Tests.Http;
+
+/// <summary>
+/// The support staff's side over HTTP: the real CloudAdapter posting case cards to a loopback channel service
+/// (CreateConversation in the staff channel, PUT to update), Action.Execute invokes from the staff team, proactive
+/// messages to the customer's 1:1 chat, and Azurite for everything kept.
+/// </summary>
+[Collection("Azurite")]
+public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackServers loopback)
+    : IClassFixture<LoopbackServers>, IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private readonly LoopbackChannel _channel = loopback.Channel;
+    private readonly LoopbackFileServer _files = loopback.Files;
+    private readonly IReadOnlyDictionary<string, string?> _storage = azurite.NewConfiguration();
+    private readonly List<BotApp> _apps = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps)
+            await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_new_case_is_posted_to_the_staff_channel_as_a_new_thread_with_its_certificate_link()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+
+        var caseNumber = await FileCaseAsync(bot, customer, "Production,Test");
+
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        var card = thread.Message.Cards.Single();
+        var text = AllText(card);
+        Assert.Equal(staff.TeamId, thread.ChannelId);
+        Assert.Contains($"Case {caseNumber}", text, StringComparison.Ordinal);
+        Assert.Contains("Ada Lovelace", text, StringComparison.Ordinal);
+        Assert.Contains(TeamsChat.TenantId, text, StringComparison.Ordinal);
+        Assert.Contains("CN=Contoso Test Root CA", text, StringComparison.Ordinal);
+        Assert.Contains(TestCertificates.RootSha256[..4], text, StringComparison.Ordinal);
+        Assert.Contains("Expected by", text, StringComparison.Ordinal);
+        var link = card.Descendants().OfType<JObject>().Single(o => (string?)o["type"] == "Action.OpenUrl")["url"]!.ToString();
+        using var http = new HttpClient();
+        Assert.Equal(TestCertificates.RootDer, await http.GetByteArrayAsync(new Uri(link)));
+        Assert.Contains("sp=r", link, StringComparison.Ordinal); // read-only
+        var posted = await bot.Services.GetRequiredService<StaffStore>().CardOfAsync(caseNumber, CancellationToken.None);
+        Assert.Equal(thread.ActivityId, posted?.MessageId);
+    }
+
+    [Fact]
+    public async Task Only_staff_may_act_and_marking_installed_tells_the_customer_and_updates_the_card_for_everyone()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production,Test");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        var card = thread.Message.Cards.Single();
+        customer.NewReplies();
+
+        var refusal = await InvokeAsync(bot, staff.Execute(thread, card, "staff.install", staff.Outsider));
+
+        Assert.Equal("application/vnd.microsoft.activity.message", (string?)refusal["type"]);
+        Assert.Contains("Only the support staff", (string?)refusal["value"], StringComparison.Ordinal);
+        var unchanged = await CaseAsync(bot, caseNumber);
+        Assert.Equal(CaseStatus.Submitted, unchanged.Status);
+        Assert.Single(unchanged.History);
+
+        var installed = await InvokeAsync(bot, staff.Execute(thread, card, "staff.install", staff.Member,
+            new Dictionary<string, string> { [StaffAction.EnvironmentsInput] = "Production,Test" }));
+
+        Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)installed["type"]);
+        Assert.Contains("Installed", AllText((JObject)installed["value"]!), StringComparison.Ordinal);
+        var done = await CaseAsync(bot, caseNumber);
+        Assert.Equal(CaseStatus.Installed, done.Status);
+        Assert.Equal("Grace Hopper", done.History[^1].Actor);
+        Assert.Equal(["Production", "Test"], done.History[^1].Note!["Installed in: ".Length..].Split(", ").Order());
+
+        var told = await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } replies ? replies : null, "the customer's proactive message");
+        Assert.Contains($"{caseNumber}: installed", AllText(told), StringComparison.Ordinal);
+        Assert.Matches("(Production and Test|Test and Production)", AllText(told));
+        await UntilAsync(() => _channel.Updates.Any(u => u.ReplyToId == thread.ActivityId), "the staff card's update (PUT)");
+        var everyone = staff.CurrentCard(thread);
+        Assert.Contains("Installed", AllText(everyone), StringComparison.Ordinal);
+        Assert.DoesNotContain(everyone.Descendants().OfType<JObject>(), o => (string?)o["verb"] == "staff.install");
+    }
+
+    [Fact]
+    public async Task Installing_an_installed_case_or_acting_on_a_missing_case_is_answered_and_changes_nothing()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var caseNumber = await FileCaseAsync(bot, new TeamsChat(_channel), "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        var card = thread.Message.Cards.Single();
+        await InvokeAsync(bot, staff.Execute(thread, card, "staff.install", staff.Member, new Dictionary<string, string> { [StaffAction.EnvironmentsInput] = "Production" }));
+        var before = await CaseAsync(bot, caseNumber);
+
+        var again = await InvokeAsync(bot, staff.Execute(thread, card, "staff.install", staff.Member, new Dictionary<string, string> { [StaffAction.EnvironmentsInput] = "Production" }));
+        var missing = await InvokeAsync(bot, staff.Execute(thread, (JObject)JObject.Parse(card.ToString().Replace(caseNumber, "CT-999999", StringComparison.Ordinal)), "staff.start", staff.Member));
+
+        Assert.Contains("already installed", AllText((JObject)again["value"]!), StringComparison.Ordinal);
+        Assert.Contains("no longer exists", (string?)missing["value"], StringComparison.Ordinal);
+        var after = await CaseAsync(bot, caseNumber);
+        Assert.Equal(before.ETag, after.ETag);
+    }
+
+    [Fact]
+    public async Task A_click_on_a_stale_card_shows_the_current_case_and_changes_nothing()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var caseNumber = await FileCaseAsync(bot, new TeamsChat(_channel), "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        var stale = thread.Message.Cards.Single();
+        await InvokeAsync(bot, staff.Execute(thread, stale, "staff.start", staff.Member));
+
+        var answer = await InvokeAsync(bot, staff.Execute(thread, stale, "staff.reject", staff.Member,
+            new Dictionary<string, string> { [StaffAction.ReasonInput] = "Wrong certificate" }));
+
+        Assert.Contains("changed since this card was drawn", AllText((JObject)answer["value"]!), StringComparison.Ordinal);
+        Assert.Contains("In progress", AllText((JObject)answer["value"]!), StringComparison.Ordinal);
+        Assert.Equal(CaseStatus.InProgress, (await CaseAsync(bot, caseNumber)).Status);
+    }
+
+    [Fact]
+    public async Task The_customer_answers_a_question_and_the_answer_reaches_the_case_history_and_the_staff_thread()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        customer.NewReplies();
+
+        await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.ask", staff.Member,
+            new Dictionary<string, string> { [StaffAction.QuestionInput] = "Which host name do your servers call?" }));
+        var question = await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } r ? r : null, "the question in the customer's chat");
+        Assert.Contains("Which host name do your servers call?", AllText(question), StringComparison.Ordinal);
+
+        var thanks = await SendAsync(bot, customer, customer.Message("It is erp.contoso.com, port 443."));
+
+        Assert.Contains($"added your answer to **{caseNumber}**", AllText(thanks), StringComparison.Ordinal);
+        var answered = await CaseAsync(bot, caseNumber);
+        Assert.Equal(CaseStatus.InProgress, answered.Status);
+        Assert.Equal("Answer: It is erp.contoso.com, port 443.", answered.History[^1].Note);
+        Assert.Equal("Ada Lovelace", answered.History[^1].Actor);
+        var inThread = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the answer in the staff thread");
+        Assert.Contains("It is erp.contoso.com, port 443.", AllText(inThread), StringComparison.Ordinal);
+
+        // Then the conversation is back to normal: the next message is a command again, not an answer.
+        var status = await SendAsync(bot, customer, customer.Message("status"));
+        Assert.Contains(caseNumber, AllText(status), StringComparison.Ordinal);
+        Assert.Equal(answered.History.Count, (await CaseAsync(bot, caseNumber)).History.Count);
+    }
+
+    [Fact]
+    public async Task Another_tenant_cannot_read_a_case_with_status_but_the_filing_tenant_can()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production");
+
+        var stranger = new TeamsChat(_channel);
+        var strangerAsks = stranger.Message($"status {caseNumber}");
+        strangerAsks["conversation"]!["tenantId"] = "0b1c2d3e-0000-4000-8000-00000000beef";
+        strangerAsks["channelData"]!["tenant"]!["id"] = "0b1c2d3e-0000-4000-8000-00000000beef";
+        var refused = await SendAsync(bot, stranger, strangerAsks);
+        var colleague = new TeamsChat(_channel);
+        var shown = await SendAsync(bot, colleague, colleague.Message($"status {caseNumber}"));
+
+        Assert.Contains("couldn't find", AllText(refused), StringComparison.Ordinal);
+        Assert.DoesNotContain("Production", AllText(refused), StringComparison.Ordinal);
+        Assert.Contains("Production", AllText(shown), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_proactive_message_the_channel_refuses_is_kept_retried_and_delivered_later()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        customer.NewReplies();
+        _channel.Fail(customer.ConversationId);
+
+        await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.reject", staff.Member,
+            new Dictionary<string, string> { [StaffAction.ReasonInput] = "This is a leaf certificate; send its root CA." }));
+        await UntilAsync(() => _channel.Refused(customer.ConversationId) >= 2, "two refused attempts");
+        var pending = await OutboxAsync();
+        Assert.Contains(pending, d => d.Kind == DeliveryKind.NotifyCustomer && d.Attempts >= 1 && d.LastError is not null);
+        Assert.Empty(customer.NewReplies());
+
+        _channel.Heal(customer.ConversationId);
+
+        var told = await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } r ? r : null, "the message once the channel is back");
+        Assert.Contains("This is a leaf certificate; send its root CA.", AllText(told), StringComparison.Ordinal);
+        await UntilAsync(async () => (await OutboxAsync()).Count == 0, "an empty outbox");
+    }
+
+    [Fact]
+    public async Task A_case_filed_before_the_staff_team_is_known_is_posted_once_the_bot_is_installed_there()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        var caseNumber = await FileCaseAsync(bot, new TeamsChat(_channel), "Production");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(_channel.Created, c => c.ChannelId == staff.TeamId);
+        Assert.Contains(await OutboxAsync(), d => d.Kind == DeliveryKind.PostCaseCard && d.CaseNumber == caseNumber);
+
+        await PostAsync(bot, staff.BotInstalled());
+
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        Assert.Single(_channel.Created, c => c.ChannelId == staff.TeamId);
+        Assert.Contains(caseNumber, AllText(thread.Message.Cards.Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_action_submit_from_a_client_without_universal_actions_is_applied_too()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+
+        await PostAsync(bot, staff.Submit(thread, thread.Message.Cards.Single(), "staff.start", staff.Member));
+
+        Assert.Equal(CaseStatus.InProgress, (await CaseAsync(bot, caseNumber)).Status);
+        // A reply to the clicked message: the adapter sends it to the channel with replyToId, which Teams threads.
+        var line = await EventuallyAsync(() => _channel.All.Where(a => a.ConversationId.StartsWith(staff.TeamId, StringComparison.Ordinal) && a.Text is not null).ToList() is { Count: > 0 } r ? r : null, "the line in the thread");
+        Assert.Contains("Grace Hopper started", AllText(line), StringComparison.Ordinal);
+        await UntilAsync(() => _channel.Updates.Any(u => u.ReplyToId == thread.ActivityId), "the card redrawn");
+    }
+
+    // ---- helpers ----
+
+    private BotApp StartBot(StaffTeam staff)
+    {
+        var app = new BotApp(staff.Settings(_storage));
+        _apps.Add(app);
+        return app;
+    }
+
+    private static async Task PostAsync(BotApp bot, JObject activity)
+    {
+        using var response = await bot.PostAsync(activity);
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/messages answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Sends an invoke; the AdaptiveCardInvokeResponse the bot answered with.</summary>
+    private static async Task<JObject> InvokeAsync(BotApp bot, JObject invoke)
+    {
+        using var response = await bot.PostAsync(invoke);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"The invoke answered {(int)response.StatusCode}: {body}");
+        return JObject.Parse(body);
+    }
+
+    private static async Task<IReadOnlyList<LoopbackChannel.CapturedActivity>> SendAsync(BotApp bot, TeamsChat chat, JObject activity)
+    {
+        await PostAsync(bot, activity);
+        return chat.NewReplies();
+    }
+
+    /// <summary>The customer sends the root CA, picks environments and confirms; the case number of the receipt.</summary>
+    private async Task<string> FileCaseAsync(BotApp bot, TeamsChat chat, string environments)
+    {
+        var replies = await SendAsync(bot, chat, chat.File("contoso-root.cer", _files.Serve(TestCertificates.RootDer)));
+        var picker = replies.Single(r => HasSubmit(r, "environments"));
+        replies = await SendAsync(bot, chat, chat.Submit(picker, "environments", new Dictionary<string, string> { ["environments"] = environments }));
+        var confirmation = replies.Single(r => HasSubmit(r, "confirm"));
+        var receipt = await SendAsync(bot, chat, chat.Submit(confirmation, "confirm"));
+        return CaseNumbers().Match(AllText(receipt)) is { Success: true } match ? match.Value : throw new Xunit.Sdk.XunitException("No case number in the receipt.");
+    }
+
+    private Task<LoopbackChannel.CreatedConversation> CaseThreadAsync(StaffTeam staff, string caseNumber) =>
+        EventuallyAsync(() => _channel.Created.SingleOrDefault(c => c.ChannelId == staff.TeamId && AllText(c.Message.Cards.Single()).Contains($"Case {caseNumber}", StringComparison.Ordinal)),
+            $"the card of {caseNumber} in the staff channel");
+
+    private static async Task<SupportCase> CaseAsync(BotApp bot, string caseNumber) =>
+        await bot.Services.GetRequiredService<CaseDesk>().FindAsync(caseNumber, CancellationToken.None)
+        ?? throw new Xunit.Sdk.XunitException($"{caseNumber} does not exist.");
+
+    private async Task<IReadOnlyList<Delivery>> OutboxAsync()
+    {
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CasesContainer"]);
+        var deliveries = new List<Delivery>();
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = ProactiveOutbox.Prefix }))
+            deliveries.Add((await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToObjectFromJson<Delivery>(StaffStore.Json)!);
+        return deliveries;
+    }
+
+    private Task<T> EventuallyAsync<T>(Func<T?> probe, string what) where T : class => EventuallyAsync(() => Task.FromResult(probe()), what);
+
+    private Task<string> UntilAsync(Func<bool> condition, string what) => EventuallyAsync(() => condition() ? "yes" : null, what);
+
+    private Task<string> UntilAsync(Func<Task<bool>> condition, string what) => EventuallyAsync(async () => await condition() ? "yes" : null, what);
+
+    private async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            if (await probe() is { } found)
+                return found;
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"Waited {Patience.TotalSeconds} s for {what}. The channel's last messages:\n{string.Join("\n", _channel.All.TakeLast(4).Select(a => $"{a.ConversationId}: {a.Text}"))}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static bool HasSubmit(LoopbackChannel.CapturedActivity reply, string action) =>
+        reply.Cards.Any(card => card.Descendants().OfType<JObject>()
+            .Any(o => (string?)o["type"] == "Action.Submit" && (string?)o["data"]?["action"] == action));
+
+    private static string AllText(JObject card) =>
+        string.Join("\n", card.Descendants().OfType<JValue>().Where(v => v.Type == JTokenType.String).Select(v => (string)v!));
+
+    private static string AllText(IEnumerable<LoopbackChannel.CapturedActivity> replies) =>
+        string.Join("\n", replies.SelectMany(r => new[] { r.Text ?? "" }.Concat(r.Cards.Select(AllText))));
+
+    [GeneratedRegex(@"\bCT-\d{4,}\b")]
+    private static partial Regex CaseNumbers();
+}

@@ -1,0 +1,194 @@
+using CertTrustBot.Cards;
+using CertTrustBot.Cases;
+using CertTrustBot.Staff;
+
+namespace CertTrustBot.Tests.Staff;
+
+public class StaffRulesTests
+{
+    private static readonly string StaffId = "6f1d7b1e-3c2a-4d0e-9b8f-1a2b3c4d5e6f";
+    private static readonly Staffer Grace = new("29:grace", "Grace Hopper", StaffId);
+    private static readonly Staffer Mallory = new("29:mallory", "Mallory", "0a0a0a0a-0000-4000-8000-000000000001");
+    private static readonly StaffOptions Options = new() { StaffTeamId = "19:team@thread.tacv2", StaffMembers = [StaffId] };
+    private static readonly DateTimeOffset Filed = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    private static SupportCase Case(CaseStatus status = CaseStatus.Submitted, string etag = "\"e1\"", params CaseEvent[] more) => new()
+    {
+        CaseNumber = "CT-000042",
+        RequestId = "r1",
+        Requester = new Requester("29:ada", "Ada Lovelace", "aad-ada", "tenant-1"),
+        Environments = ["Test", "Production"],
+        Certificates = [new CaseCertificate("root.cer", "Root", "CN=Root", "CN=Root", Filed.AddYears(5), "AB", "CD", "CT-000042/0.cer")],
+        Findings = [],
+        CreatedAt = Filed,
+        Status = status,
+        ConversationReference = "{}",
+        History = [new CaseEvent(Filed, CaseStatus.Submitted, "Ada Lovelace", null), .. more],
+        ETag = etag,
+    };
+
+    private static StaffAction Action(StaffVerb verb, string? etag = "\"e1\"", string? text = null, params string[] environments) =>
+        new(verb, "CT-000042", etag, environments, text);
+
+    [Fact]
+    public void Someone_not_listed_as_staff_is_refused()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Install), Mallory, Options);
+
+        var refused = Assert.IsType<Refused>(decision);
+        Assert.Contains("Only the support staff", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Someone_without_an_aad_object_id_is_refused()
+    {
+        Assert.IsType<Refused>(StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { AadObjectId = null }, Options));
+    }
+
+    [Fact]
+    public void An_action_on_a_case_that_no_longer_exists_changes_nothing()
+    {
+        var decision = StaffRules.Decide(null, Action(StaffVerb.Start), Grace, Options);
+
+        Assert.Contains("no longer exists", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Marking_every_environment_installed_closes_the_case_and_tells_the_customer_which()
+    {
+        var apply = Assert.IsType<Apply>(StaffRules.Decide(Case(), Action(StaffVerb.Install), Grace, Options));
+
+        Assert.Equal(CaseStatus.Installed, apply.Status);
+        Assert.Equal("Installed in: Test, Production", apply.Note);
+        Assert.Equal("installed", apply.Notice.Kind);
+        Assert.Contains("Test and Production", apply.Notice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Marking_a_subset_installed_keeps_the_case_open_and_says_what_is_left()
+    {
+        var apply = Assert.IsType<Apply>(StaffRules.Decide(Case(), Action(StaffVerb.Install, environments: "production"), Grace, Options));
+
+        Assert.Equal(CaseStatus.InProgress, apply.Status);
+        Assert.Equal("Installed in: Production", apply.Note);
+        Assert.Equal("partly-installed", apply.Notice.Kind);
+        Assert.Contains("Still to do: Test", apply.Notice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Installing_the_rest_after_a_subset_closes_the_case()
+    {
+        var partly = Case(CaseStatus.InProgress, "\"e2\"", new CaseEvent(Filed.AddHours(1), CaseStatus.InProgress, "Grace Hopper", "Installed in: Production"));
+
+        var apply = Assert.IsType<Apply>(StaffRules.Decide(partly, Action(StaffVerb.Install, "\"e2\""), Grace, Options));
+
+        Assert.Equal(CaseStatus.Installed, apply.Status);
+        Assert.Equal("Installed in: Test", apply.Note);
+        Assert.Equal(["Production"], StaffRules.InstalledEnvironments(partly));
+    }
+
+    [Fact]
+    public void Installing_an_installed_case_again_changes_nothing()
+    {
+        var installed = Case(CaseStatus.Installed, "\"e2\"", new CaseEvent(Filed.AddHours(1), CaseStatus.Installed, "Grace Hopper", "Installed in: Test, Production"));
+
+        var decision = StaffRules.Decide(installed, Action(StaffVerb.Install, "\"e1\""), Grace, Options);
+
+        Assert.Contains("already installed", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_environment_the_case_does_not_have_is_refused()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Install, environments: "Staging"), Grace, Options);
+
+        Assert.Contains("Staging is not an environment", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(StaffVerb.AskInformation, "question")]
+    [InlineData(StaffVerb.Reject, "reason")]
+    public void A_question_or_a_rejection_needs_its_text(StaffVerb verb, string what)
+    {
+        var decision = StaffRules.Decide(Case(), Action(verb, text: "  "), Grace, Options);
+
+        Assert.Contains(what, Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_click_on_a_card_drawn_before_the_last_change_is_refused_as_stale()
+    {
+        var decision = StaffRules.Decide(Case(etag: "\"e9\""), Action(StaffVerb.Reject, "\"e1\"", "Wrong file"), Grace, Options);
+
+        Assert.Contains("changed since this card was drawn", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rejected_case_is_closed_to_every_action()
+    {
+        var rejected = Case(CaseStatus.Rejected);
+
+        Assert.All(new[] { StaffVerb.Start, StaffVerb.Install, StaffVerb.AskInformation },
+            verb => Assert.IsType<Unchanged>(StaffRules.Decide(rejected, Action(verb, text: "x"), Grace, Options)));
+    }
+
+    [Fact]
+    public void Asking_for_information_puts_the_question_to_the_customer()
+    {
+        var apply = Assert.IsType<Apply>(StaffRules.Decide(Case(), Action(StaffVerb.AskInformation, text: "Which host?"), Grace, Options));
+
+        Assert.Equal(CaseStatus.NeedsInformation, apply.Status);
+        Assert.Equal("Which host?", apply.Notice.Detail);
+        Assert.Contains("next message", apply.Notice.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_submitted_multi_select_is_read_with_commas_or_semicolons()
+    {
+        var action = StaffAction.Read(null, new Dictionary<string, string>
+        {
+            ["action"] = "staff.install",
+            ["caseNumber"] = "ct-42",
+            ["etag"] = "\"e1\"",
+            [StaffAction.EnvironmentsInput] = "Test;Production",
+        });
+
+        Assert.NotNull(action);
+        Assert.Equal("CT-000042", action.CaseNumber);
+        Assert.Equal(["Test", "Production"], action.Environments);
+        Assert.Null(StaffAction.Read(null, new Dictionary<string, string> { ["action"] = "staff.install", ["caseNumber"] = "../x" }));
+        Assert.Null(StaffAction.Read(null, new Dictionary<string, string> { ["action"] = "confirm", ["caseNumber"] = "CT-1" }));
+    }
+
+    [Fact]
+    public void The_staff_card_offers_only_the_environments_not_installed_yet_and_no_actions_once_closed()
+    {
+        var partly = Case(CaseStatus.InProgress, "\"e2\"", new CaseEvent(Filed.AddHours(1), CaseStatus.InProgress, "Grace Hopper", "Installed in: Production"));
+
+        var open = StaffCards.StaffCardData(partly, null, [null], Filed.AddDays(1), 2, Filed);
+        var closed = StaffCards.StaffCardData(Case(CaseStatus.Installed), null, [null], Filed.AddDays(1), 2, Filed);
+
+        Assert.Equal([new ChoiceItem("Test", "Test")], open.InstallChoices);
+        Assert.Equal("Production", open.Installed);
+        Assert.False(open.CanStart);
+        Assert.True(open.CanInstall);
+        Assert.Equal("Wednesday 4 March 2026", open.ExpectedCompletion);
+        Assert.False(closed.IsOpen);
+        Assert.False(closed.CanInstall);
+        Assert.Equal("installed in Production", open.History[^1].What);
+    }
+
+    [Fact]
+    public void A_staff_member_list_must_hold_aad_object_ids_and_is_needed_with_a_staff_team()
+    {
+        var validation = new StaffOptionsValidation();
+
+        var bad = validation.Validate(null, new StaffOptions { StaffTeamId = "19:team@thread.tacv2", StaffMembers = ["grace@contoso.com"] });
+        var none = validation.Validate(null, new StaffOptions { StaffTeamId = "19:team@thread.tacv2" });
+        var off = validation.Validate(null, new StaffOptions());
+
+        Assert.Contains("SupportDesk:StaffMembers:0 'grace@contoso.com'", bad.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("SupportDesk:StaffMembers is empty", none.FailureMessage, StringComparison.Ordinal);
+        Assert.True(off.Succeeded);
+    }
+}
