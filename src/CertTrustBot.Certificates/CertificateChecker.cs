@@ -89,7 +89,7 @@ public sealed class CertificateChecker
             BuildChains();
             var chain = MainChain();
             int? trustedRoot = chain.Count > 0 && entries[chain[^1]].IsSelfSigned ? chain[^1] : null;
-            foreach (var entry in entries) CheckCertificate(entry);
+            for (var e = 0; e < entries.Count; e++) CheckCertificate(e);
             CheckChain(chain);
             CheckHostName();
 
@@ -147,22 +147,22 @@ public sealed class CertificateChecker
         private Entry? Analyse(byte[] der, string sha256, string origin)
         {
             ParsedCertificate certificate;
+            string subject, issuer;
             try
             {
+                // Parsed once, here; X509Certificate2 is not loaded as well (it would parse it a second time).
                 certificate = ParsedCertificate.Parse(der);
-                // The platform must be able to load it too, or Windows will not either.
-                using var loaded = X509CertificateLoader.LoadCertificate(der);
+                subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
+                issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
             }
             catch (Exception e) when (e is CertificateParseException or CryptographicException)
             {
-                var reason = e is CertificateParseException ? e.Message : "the platform cannot load it";
+                var reason = e is CertificateParseException ? e.Message : "its subject or issuer name is damaged";
                 Add(FindingCodes.CertUnreadable, null, $"The certificate in {origin} cannot be read: {reason}.",
                     "Export the certificate again and send the complete file.");
                 return null;
             }
 
-            var subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
-            var issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
             var keyIdsAgree = certificate.AuthorityKeyIdentifier is not { } aki || certificate.SubjectKeyIdentifier is not { } ski
                 || aki.Span.SequenceEqual(ski.Span);
             var entry = new Entry(certificate, fileToEntry.Count)
@@ -241,8 +241,9 @@ public sealed class CertificateChecker
             return chain;
         }
 
-        private void CheckCertificate(Entry entry)
+        private void CheckCertificate(int entryIndex)
         {
+            var entry = entries[entryIndex];
             var c = entry.Certificate;
             var i = entry.FirstIndex;
             var name = $"'{entry.Name}'";
@@ -263,7 +264,7 @@ public sealed class CertificateChecker
             }
             else
             {
-                if (daysLeft < 30)
+                if (c.NotAfter - now <= TimeSpan.FromDays(30))
                 {
                     Add(FindingCodes.CertExpiresSoon, i,
                         $"{name} expires on {c.NotAfter:yyyy-MM-dd}, in {daysLeft} days. When it expires every call to the system fails until the renewed one is installed.",
@@ -375,13 +376,14 @@ public sealed class CertificateChecker
                     "No need to request it again, unless it is for another environment.");
             }
 
-            CheckRole(entry, name);
+            CheckRole(entryIndex, name);
         }
 
-        private void CheckRole(Entry entry, string name)
+        private void CheckRole(int entryIndex, string name)
         {
+            var entry = entries[entryIndex];
             var i = entry.FirstIndex;
-            var top = entries[Top(entries.IndexOf(entry))];
+            var top = entries[Top(entryIndex)];
             var rootInFile = top != entry && top.IsSelfSigned;
             switch (entry.Role)
             {

@@ -1,6 +1,8 @@
+using System.Buffers.Text;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace CertTrustBot.Certificates;
@@ -81,7 +83,8 @@ internal static class CertificateFileReader
         {
             result.Format = CertificateFormat.PrivateKey;
         }
-        else if (span[0] == 0x30)
+        else if (span[0] == 0x30 // DER starts 0x30 0x82: text that happens to start with "0" goes to the text checks
+            && !(span.Length > 1 && span[1] < 0x80 && LooksLikeText(span)))
         {
             ReadDer(bytes, limits, result, CertificateFormat.Der);
         }
@@ -93,6 +96,16 @@ internal static class CertificateFileReader
         else if (result.Findings.Count == 0)
         {
             ClassifyOther(span, result);
+        }
+
+        // Several PKCS#7 blocks could together exceed the cap that each of them respects.
+        if (result.Certificates.Count > limits.MaxCertificates)
+        {
+            result.Add(FindingCodes.FileTooManyCertificates,
+                $"The file holds {result.Certificates.Count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.",
+                "Send only the root CA certificate the system needs (or its chain).");
+            result.Certificates.Clear();
+            result.Format = CertificateFormat.TooLarge;
         }
         return result;
     }
@@ -122,23 +135,27 @@ internal static class CertificateFileReader
             return;
         }
 
-        var text = Encoding.Latin1.GetString(span);
         var found = 0;
         var position = 0;
         var pkcs7 = false;
         var other = new List<CertificateFormat>();
-        while (position < text.Length && PemEncoding.TryFind(text.AsSpan(position), out var fields))
+        // Found and decoded on the bytes themselves: no copy of a multi-megabyte bundle as a string.
+        while (position < span.Length && PemEncoding.TryFindUtf8(span[position..], out var fields))
         {
-            var window = text.AsSpan(position);
+            var window = span[position..];
             found++;
-            var label = window[fields.Label].ToString();
+            var label = Encoding.ASCII.GetString(window[fields.Label]);
             var der = new byte[fields.DecodedDataLength];
-            Convert.TryFromBase64Chars(window[fields.Base64Data], der, out var written);
+            Base64.DecodeFromUtf8(window[fields.Base64Data], der, out _, out var written);
             if (written < der.Length) der = der[..written];
             position += fields.Location.End.Value;
             var origin = $"PEM block {found} ({label})";
             switch (label)
             {
+                case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE" when Classify(der) == DerKind.Pkcs7:
+                    pkcs7 = true; // some tools label a .p7b as CERTIFICATE
+                    ReadPkcs7(der, limits, result, origin);
+                    break;
                 case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE":
                     result.Certificates.Add(CheckSingleValue(der, origin, allowTrailing: false));
                     break;
@@ -240,6 +257,7 @@ internal static class CertificateFileReader
         }
         var value = bytes[..length];
         var kind = Classify(value);
+        if (kind == DerKind.Unknown && SafeContentType(span) == X509ContentType.Pfx) kind = DerKind.Pkcs12;
         if (length < span.Length && kind != DerKind.Pkcs12)
         {
             result.Format = CertificateFormat.Unknown;
@@ -334,6 +352,19 @@ internal static class CertificateFileReader
         CertificateFormat.PublicKey => "public key",
         _ => "PEM block of an unknown kind",
     };
+
+    /// <summary>The platform's own sniffing, as a second opinion for PKCS#12 variants the shape test does not know.</summary>
+    private static X509ContentType SafeContentType(ReadOnlySpan<byte> span)
+    {
+        try
+        {
+            return X509Certificate2.GetCertContentType(span);
+        }
+        catch (CryptographicException)
+        {
+            return X509ContentType.Unknown;
+        }
+    }
 
     /// <summary>Length of the first TLV; false with "truncated" when the data ends before it does.</summary>
     private static bool TryMeasure(ReadOnlySpan<byte> span, out int length, out string? problem)
@@ -577,6 +608,18 @@ internal static class CertificateFileReader
         return Convert.TryFromBase64Chars(chars, buffer, out var written) ? buffer.AsMemory(0, written) : null;
     }
 
+    /// <summary>Text, judged from the start of the file: printable ASCII or UTF-8, no NUL bytes.</summary>
+    private static bool LooksLikeText(ReadOnlySpan<byte> span)
+    {
+        var sample = span[..Math.Min(span.Length, 4096)];
+        var printable = 0;
+        foreach (var b in sample)
+        {
+            if (b is >= 0x20 and < 0x7F or (byte)'\r' or (byte)'\n' or (byte)'\t' or >= 0x80) printable++;
+        }
+        return sample.IndexOf((byte)0) < 0 && printable * 100 >= sample.Length * 95;
+    }
+
     private static void ClassifyOther(ReadOnlySpan<byte> span, FileContents result)
     {
         var trimmed = span.TrimStart(" \t\r\n"u8);
@@ -588,13 +631,7 @@ internal static class CertificateFileReader
                 SendInstead);
             return;
         }
-        var sample = span[..Math.Min(span.Length, 4096)];
-        var printable = 0;
-        foreach (var b in sample)
-        {
-            if (b is >= 0x20 and < 0x7F or (byte)'\r' or (byte)'\n' or (byte)'\t' or >= 0x80) printable++;
-        }
-        if (printable * 100 >= sample.Length * 95 && sample.IndexOf((byte)0) < 0)
+        if (LooksLikeText(span))
         {
             result.Add(FindingCodes.FileText,
                 "The file is text, but there is no certificate in it (no \"-----BEGIN CERTIFICATE-----\" line).",

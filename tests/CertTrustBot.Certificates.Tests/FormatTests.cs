@@ -129,6 +129,18 @@ public class FormatTests
     }
 
     [Fact]
+    public void Pkcs7_without_certificates_is_blocked()
+    {
+        var empty = new X509Certificate2Collection().Export(X509ContentType.Pkcs7)!;
+
+        var report = Check(empty, "empty.p7b");
+
+        Assert.Equal(CertificateFormat.Pkcs7Der, report.Format);
+        Assert.True(report.Has(FindingCodes.FileNoCertificates));
+        Assert.Equal(Verdict.Block, report.Verdict);
+    }
+
+    [Fact]
     public void Pkcs12_is_blocked_and_never_storable()
     {
         var pfx = RootCa.Export(X509ContentType.Pkcs12, "secret");
@@ -237,6 +249,7 @@ public class FormatTests
         { "%PDF-1.7\n"u8.ToArray(), FindingCodes.FileDocument },
         { "Please find attached the certificate for our server.\n"u8.ToArray(), FindingCodes.FileText },
         { [0x01, 0x02, 0x03, 0x00, 0xFE], FindingCodes.FileUnknown },
+        { "0123 is our customer number, the certificate follows by post.\n"u8.ToArray(), FindingCodes.FileText },
     };
 
     [Theory]
@@ -366,6 +379,40 @@ public class FormatTests
         Assert.Single(report.Findings, f => f.Code == FindingCodes.CertRole);
         Assert.Contains("19", report.Single(FindingCodes.FileDuplicates).Message, StringComparison.Ordinal);
         Assert.False(report.Has(FindingCodes.ChainSeveralRoots));
+    }
+
+    [Fact]
+    public void Pkcs7_labelled_as_certificate_is_still_read()
+    {
+        var p7b = new X509Certificate2Collection { RootCa }.Export(X509ContentType.Pkcs7)!;
+
+        var report = Check(Encoding.ASCII.GetBytes(PemEncoding.Write("CERTIFICATE", p7b)), "root.cer");
+
+        Assert.Equal(CertificateFormat.Pkcs7Pem, report.Format);
+        Assert.Equal(Verdict.Accept, report.Verdict);
+    }
+
+    [Fact]
+    public void Openssl_trusted_certificate_block_is_read_without_its_trust_settings()
+    {
+        byte[] trustSettings = [0x30, 0x0C, 0x30, 0x0A, 0x06, 0x08, 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+        var pem = PemEncoding.Write("TRUSTED CERTIFICATE", [.. RootCa.RawData, .. trustSettings]);
+
+        var report = Check(Encoding.ASCII.GetBytes(pem), "root.pem");
+
+        Assert.Equal(Verdict.Accept, report.Verdict);
+        Assert.Equal(RootCa.RawData, report.Certificates[0].Der.ToArray());
+    }
+
+    [Fact]
+    public void Csr_next_to_a_certificate_is_ignored_with_a_note()
+    {
+        var csr = new CertificateRequest("CN=api.example.com", LeafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
+
+        var report = Check(Encoding.ASCII.GetBytes(RootCa.ExportCertificatePem() + "\n" + csr), "root.pem");
+
+        Assert.Equal(Verdict.Accept, report.Verdict);
+        Assert.Contains("signing request", report.Single(FindingCodes.FileIgnoredBlock).Message, StringComparison.Ordinal);
     }
 
     [Fact]

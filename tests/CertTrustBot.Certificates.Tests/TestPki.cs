@@ -136,10 +136,21 @@ internal static class HandBuilt
 {
     public const string Md5WithRsa = "1.2.840.113549.1.1.4";
     public const string Sha256WithRsa = "1.2.840.113549.1.1.11";
+    public const string Sha1WithRsa = "1.2.840.113549.1.1.5";
+
+    public static X509Extension[] CaExtensions() =>
+        [new X509BasicConstraintsExtension(true, false, 0, true), new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true)];
+
+    /// <summary>SHA-1 signatures, which CertificateRequest refuses to make.</summary>
+    public static byte[] Sha1Signed(string subject, string issuer, RSA subjectKey, RSA issuerKey, IEnumerable<X509Extension>? extensions = null) =>
+        Certificate(subject, issuer, Sha1WithRsa, subjectKey.ExportSubjectPublicKeyInfo(),
+#pragma warning disable CA5350 // the point of the test is a SHA-1 signature
+            tbs => issuerKey.SignData(tbs, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1), extensions: extensions);
+#pragma warning restore CA5350
     public const string Ed25519 = "1.3.101.112";
 
     public static byte[] Certificate(string subject, string issuer, string signatureOid, byte[] subjectPublicKeyInfo,
-        Func<byte[], byte[]> sign, bool version1 = false, bool nullParameters = true)
+        Func<byte[], byte[]> sign, bool version1 = false, bool nullParameters = true, IEnumerable<X509Extension>? extensions = null)
     {
         var tbs = new AsnWriter(AsnEncodingRules.DER);
         using (tbs.PushSequence())
@@ -161,6 +172,22 @@ internal static class HandBuilt
             }
             tbs.WriteEncodedValue(new X500DistinguishedName(subject).RawData);
             tbs.WriteEncodedValue(subjectPublicKeyInfo);
+            if (extensions is not null)
+            {
+                using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3)))
+                using (tbs.PushSequence())
+                {
+                    foreach (var extension in extensions)
+                    {
+                        using (tbs.PushSequence())
+                        {
+                            tbs.WriteObjectIdentifier(extension.Oid!.Value!);
+                            if (extension.Critical) tbs.WriteBoolean(true);
+                            tbs.WriteOctetString(extension.RawData);
+                        }
+                    }
+                }
+            }
         }
         var tbsBytes = tbs.Encode();
         var certificate = new AsnWriter(AsnEncodingRules.DER);
