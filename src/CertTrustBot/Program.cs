@@ -14,7 +14,7 @@ builder.AddTeamsBot();
 var app = builder.Build();
 
 app.MapTeamsBot();
-app.MapHealthEndpoint();
+app.MapHealthEndpoints();
 
 app.Run();
 

@@ -141,7 +141,7 @@ public sealed class BlobsBotStorage(BlobContainers containers) : IStorage
     {
         try
         {
-            using var reader = new JsonTextReader(new StringReader(json)) { MaxDepth = SerializerSettings.MaxDepth, DateParseHandling = DateParseHandling.DateTime };
+            using var reader = new JsonTextReader(new StringReader(json)) { MaxDepth = SerializerSettings.MaxDepth, DateParseHandling = DateParseHandling.DateTimeOffset };
             return JToken.ReadFrom(reader);
         }
         catch (JsonReaderException ex)

@@ -78,7 +78,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
             (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
             _process = Start(azurite);
             if (await WaitUntilListeningAsync(_process).ConfigureAwait(false))
+            {
+                // If the run ends without disposing fixtures (Ctrl+C, SIGTERM), still take Azurite down with it.
+                AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
                 return;
+            }
 
             var exited = _process.HasExited;
             Kill();
@@ -93,6 +97,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         Kill();
         if (_workspace is not null)
         {
@@ -153,6 +158,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return false;
     }
 
+    private void OnProcessExit(object? sender, EventArgs e) => Kill();
+
     private void Kill()
     {
         // Azurite ignores SIGTERM/SIGINT: kill it, and anything it started, outright.
@@ -204,7 +211,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         var bin = Path.Combine(directory.FullName, "node_modules", ".bin");
         var azurite = Path.Combine(bin, OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
         if (!File.Exists(azurite))
-            throw new InvalidOperationException($"Azurite is not installed ({azurite} is missing). Run `npm ci` in {directory.FullName} (Node.js 20 or later), then run the tests again.");
+            throw new InvalidOperationException($"Azurite is not installed ({azurite} is missing). Run `npm ci` in {directory.FullName} (needs Node.js; Azurite 3.37 declares 22 or later), then run the tests again.");
         return azurite;
     }
 }

@@ -1,5 +1,7 @@
 using CertTrustBot.Bot;
+using CertTrustBot.Cases;
 using CertTrustBot.Storage;
+using CertTrustBot.Tests.Cases;
 using CertTrustBot.Tests.Infrastructure;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Adapters;
@@ -42,6 +44,7 @@ public class BlobsBotStorageTests(AzuriteFixture azurite)
         Assert.Equal(saved.Step, loaded.Step);
         Assert.Equal(saved.Environments, loaded.Environments);
         Assert.Equal(saved.StartedAt, loaded.StartedAt);
+        Assert.Equal(saved.StartedAt.Offset, loaded.StartedAt.Offset);
         Assert.Equal(saved.Certificate, loaded.Certificate);
         Assert.Equal(7, turns);
 
@@ -133,6 +136,19 @@ public class BlobsBotStorageTests(AzuriteFixture azurite)
 
         var items = await storage.ReadAsync(["keep", "drop"]);
         Assert.Equal(["keep"], items.Keys);
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_surfaces_as_StorageUnavailableException_within_seconds()
+    {
+        var closed = _options.WithConnectionString(CaseDeskTests.ClosedPortConnectionString());
+        var storage = new BlobsBotStorage(AzuriteFixture.CreateContainers(closed));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.ReadAsync(["msteams/conversations/a:1"]));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note() }));
+
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
     }
 
     private static async Task<Note?> ReadNoteAsync(BlobsBotStorage storage)

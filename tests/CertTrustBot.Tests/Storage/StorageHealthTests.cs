@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using CertTrustBot.Bot;
+using CertTrustBot.Storage;
+using CertTrustBot.Tests.Cases;
+using CertTrustBot.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Bot.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CertTrustBot.Tests.Storage;
+
+[Collection("Azurite")]
+public class StorageHealthTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task The_health_check_is_healthy_when_storage_answers()
+    {
+        var check = new BlobStorageHealthCheck(AzuriteFixture.CreateContainers(azurite.NewStorageOptions()));
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+    }
+
+    [Fact]
+    public async Task The_health_check_is_unhealthy_within_seconds_when_storage_does_not_answer()
+    {
+        var options = azurite.NewStorageOptions().WithConnectionString(CaseDeskTests.ClosedPortConnectionString());
+        var check = new BlobStorageHealthCheck(AzuriteFixture.CreateContainers(options));
+        var stopwatch = Stopwatch.StartNew();
+
+        var result = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, options.HealthCheckTimeout + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task The_app_reports_ready_over_HTTP_when_storage_answers_and_uses_blobs_for_bot_state()
+    {
+        using var factory = App(azurite.NewConfiguration());
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        Assert.IsType<BlobsBotStorage>(factory.Services.GetRequiredService<IStorage>());
+    }
+
+    [Fact]
+    public async Task The_app_reports_not_ready_over_HTTP_when_storage_does_not_answer_but_stays_alive()
+    {
+        var configuration = new Dictionary<string, string?>(azurite.NewConfiguration())
+        {
+            ["ConnectionStrings:Storage"] = CaseDeskTests.ClosedPortConnectionString(),
+        };
+        using var factory = App(configuration);
+        using var client = factory.CreateClient();
+
+        var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var alive = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public void A_wrong_storage_setting_stops_the_app_at_start_with_a_message_that_names_it()
+    {
+        var configuration = new Dictionary<string, string?>(azurite.NewConfiguration())
+        {
+            ["Storage:CasesContainer"] = "Cases_Container",
+        };
+        using var factory = App(configuration);
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains("Storage:CasesContainer", error.Message, StringComparison.Ordinal);
+    }
+
+    private static WebApplicationFactory<Program> App(IReadOnlyDictionary<string, string?> settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            foreach (var (key, value) in settings)
+                builder.UseSetting(key, value);
+        });
+}
