@@ -237,7 +237,8 @@ public sealed class CardTemplates
         null => false,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
         JsonValue v when v.TryGetValue<string>(out var s) => s.Length > 0,
-        JsonValue v when v.TryGetValue<double>(out var d) => d != 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number =>
+            double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture) != 0,
         JsonArray a => a.Count > 0,
         _ => true,
     };

@@ -36,7 +36,15 @@ public sealed record ConversationData
     /// <summary>The pending certificate file. Only ever a file the check did not block.</summary>
     public byte[]? FileContent { get; set; }
 
-    public IReadOnlyList<string> Environments { get; set; } = [];
+    /// <summary>The chosen environments. Kept as a plain array, so that even a serializer writing type names
+    /// (Bot Framework's TypeNameHandling.All) reads back what it wrote.</summary>
+    public IReadOnlyList<string> Environments
+    {
+        get => _environments;
+        set => _environments = value is null ? [] : [.. value];
+    }
+
+    private string[] _environments = [];
 
     public string? HostName { get; set; }
 

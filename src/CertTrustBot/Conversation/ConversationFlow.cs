@@ -45,7 +45,8 @@ public sealed partial class ConversationFlow
             CardAction action => OnCardAction(state, action, facts),
             FileReceived file => OnCertificate(state, file.FileName, file.Content, facts),
             FileUnavailable missing => Say(state,
-                $"I couldn't get **{missing.FileName}**: {missing.Reason}. " +
+                (string.IsNullOrWhiteSpace(missing.FileName) ? "I couldn't get that file" : $"I couldn't get **{missing.FileName}**") +
+                $": {missing.Reason.TrimEnd('.')}. " +
                 (facts.ChatKind == ChatKind.Personal
                     ? "Attach the .cer file again, or paste its PEM text into a message."
                     : "Send the file in our 1:1 chat, or paste its PEM text into a message.")),
@@ -102,6 +103,7 @@ public sealed partial class ConversationFlow
             "status" or "my cases" or "cases" => (Command.Status, ""),
             "cancel" or "stop" or "quit" or "abort" => (Command.Cancel, ""),
             _ when words[0] == "status" => (Command.Status, string.Join(' ', words[1..])),
+            _ when words.Length == 1 && CaseNumber().IsMatch(phrase) => (Command.Status, phrase),
             _ => (Command.None, phrase),
         };
     }
@@ -530,7 +532,8 @@ public sealed partial class ConversationFlow
     {
         var (title, hint) = effect switch
         {
-            SubmitCase => ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
+            SubmitCase or CheckCertificate { Purpose: CheckPurpose.Submission } =>
+                ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
             CheckCertificate => ("Couldn't look up your earlier requests", "Nothing was changed. Press **Continue** on the environment card again in a minute."),
             _ => ("Couldn't read your cases", "Type **status** again in a minute."),
         };

@@ -1,0 +1,51 @@
+using CertTrustBot.Cards;
+
+namespace CertTrustBot.Tests.Cards;
+
+/// <summary>Sample data for every template: a full variant (every optional part shown) and a bare one (none).</summary>
+internal static class CardSamples
+{
+    private static readonly CertificateItem Root = new(
+        1, "Root CA", "Trusted Root Certification Authorities", "CN=Contoso \"Test\" Root CA <R1> & Co, O=Contoso",
+        "CN=Contoso \"Test\" Root CA <R1> & Co, O=Contoso", "2025-03-02 09:00 UTC", "2035-03-02 09:00 UTC", "3287 days left", "good",
+        "RSA 4096 bits", "SHA256withRSA", "B3C1 88A0 0F4E 29D1 6A5B 7C4D 11E2 90AB CDEF 0123",
+        "2F1C 77AA 0B3E 9D4C 5E6F 7081 92A3 B4C5 D6E7 F809 1A2B 3C4D 5E6F 7081 92A3 B4C5", true, "erp.example.com, *.erp.example.com");
+
+    private static readonly FindingItem Warning = new("Warn", "⚠️ Warning", "warning", "The certificate expires in 20 days.", true,
+        "Ask the system's owner for the renewed certificate.", "cert.expires-soon", "Certificate #1: Contoso Root");
+
+    private static readonly FindingItem Block = new("Block", "⛔ Blocked", "attention", "The file contains a private key.", true,
+        "Rotate the key: it has been exposed.", "file.private-key", "The file");
+
+    private static readonly FindingItem Note = new("Info", "ℹ️ Note", "default", "Root CA: goes to the Trusted Root store.", false, "", "cert.role", "Certificate #1");
+
+    public static TheoryData<string, object, string> All => new()
+    {
+        { CardNames.Welcome, new WelcomeCardData("Certificate trust requests", "I get a certificate trusted.", "Send the **root CA**.",
+            [new("new request", "Ask."), new("check", "Report only."), new("status", "Your cases."), new("cancel", "Stop.")], true, "You have a request in progress.", true), "full" },
+        { CardNames.Welcome, new WelcomeCardData("Certificate trust requests", "I get a certificate trusted.", "Send the root CA.", [new("check", "Report only.")], false, "", false), "bare" },
+        { CardNames.CertificateReport, new CertificateReportCardData("bundle.pem", "Block", "⛔ Blocked", "attention", "Blocked: contains a private key",
+            true, "#2 erp.example.com → #1 Contoso Root", [Root, Root with { Number = 2, Role = "Server certificate", HasSans = false, Sans = "" }],
+            true, [Block, Warning], true, [Note]), "full" },
+        { CardNames.CertificateReport, new CertificateReportCardData("empty.cer", "Block", "⛔ Blocked", "attention", "Blocked: the file is empty",
+            false, "", [], false, [], false, []), "bare" },
+        { CardNames.EnvironmentPicker, new EnvironmentPickerCardData("req-1", "root.cer",
+            [new("Development", "Development"), new("Test", "Test"), new("Production", "Production")], "Test,Production", "UAT", 40, "erp.example.com",
+            true, "“Staging” is not one of the environments I know."), "full" },
+        { CardNames.EnvironmentPicker, new EnvironmentPickerCardData("req-1", "root.cer", [new("Production", "Production")], "", "", 40, "", false, ""), "bare" },
+        { CardNames.Confirmation, new ConfirmationCardData("req-1", "root.cer", [Root], "Test, Production", true, "erp.example.com",
+            "⚠️ erp.example.com is not among the certificate's names (MISMATCH).", "warning", true, [Warning], "Wednesday 4 March 2026"), "full" },
+        { CardNames.Confirmation, new ConfirmationCardData("req-1", "root.cer", [Root], "Production", false, "", "Not checked.", "default", false, [], "Wednesday 4 March 2026"), "bare" },
+        { CardNames.CaseReceipt, new CaseReceiptCardData("CT-000042", "root.cer", "Root CA Contoso Root (until 2035-03-02)", "Test, Production", true,
+            "erp.example.com", "2026-03-02 09:00 UTC", "Wednesday 4 March 2026", [new("Support staff add it."), new("I'll tell you here.")]), "full" },
+        { CardNames.CaseReceipt, new CaseReceiptCardData("CT-000042", "root.cer", "Root CA Contoso Root (until 2035-03-02)", "Production", false,
+            "", "2026-03-02 09:00 UTC", "Wednesday 4 March 2026", []), "bare" },
+        { CardNames.Status, new StatusCardData("Your cases", true, [
+            new("CT-000043", "Installed", "good", "Production", "Root CA Contoso Root (until 2035-03-02)", "2026-03-01", true, "erp.example.com"),
+            new("CT-000042", "Needs information from you", "warning", "Test", "Root CA Contoso Root (until 2035-03-02)", "2026-02-27", false, "")],
+            "The 10 newest of your 12 cases."), "full" },
+        { CardNames.Status, new StatusCardData("Your cases", false, [], ""), "bare" },
+        { CardNames.Error, new ErrorCardData("Not submitted yet", "Storage is temporarily unavailable, please try again in a minute.", true, "Press **Confirm** again."), "full" },
+        { CardNames.Error, new ErrorCardData("Not submitted yet", "Storage is temporarily unavailable.", false, ""), "bare" },
+    };
+}

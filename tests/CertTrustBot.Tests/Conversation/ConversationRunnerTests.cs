@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using CertTrustBot.Cards;
+using CertTrustBot.Cases;
+using CertTrustBot.Certificates;
+using CertTrustBot.Conversation;
+using CertTrustBot.Storage;
+using CertTrustBot.Tests.Cards;
+using CertTrustBot.Tests.Cases;
+using CertTrustBot.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using static CertTrustBot.Tests.Conversation.FlowTestKit;
+
+namespace CertTrustBot.Tests.Conversation;
+
+/// <summary>Whole conversations: the flow, the real certificate engine, and the real case desk over Azurite.</summary>
+[Collection("Azurite")]
+public class ConversationRunnerTests(AzuriteFixture azurite)
+{
+    private static readonly X509Certificate2 Root = TestCertificates.Root();
+    private static readonly CardTemplates Templates = CardTemplates.FromDirectory(Path.Combine(AppContext.BaseDirectory, "cards"));
+
+    private readonly StorageOptions _storage = azurite.NewStorageOptions();
+    private readonly FakeTimeProvider _clock = new(TestCertificates.Now);
+
+    private CaseDesk NewDesk(StorageOptions? options = null) =>
+        new(AzuriteFixture.CreateContainers(options ?? _storage), _clock, NullLogger<CaseDesk>.Instance);
+
+    private Chat NewChat(CaseDesk? desk = null, Requester? user = null) =>
+        new(new ConversationRunner(NewFlow(), desk ?? NewDesk()), new TurnFacts(user ?? Alice, ChatKind.Personal, _clock, "{\"ref\":1}"));
+
+    /// <summary>One user's chat: keeps the state between turns as the edge would, and checks every card it gets.</summary>
+    private sealed class Chat(ConversationRunner runner, TurnFacts facts)
+    {
+        public ConversationData State { get; set; } = new();
+
+        public async Task<TurnResult> SendAsync(ConversationInput input)
+        {
+            var result = await runner.RunAsync(State, input, facts, default);
+            foreach (var card in result.Replies.OfType<CardReply>())
+            {
+                var problems = AdaptiveCardRules.Problems(Templates.Render(card.Template, card.Data));
+                Assert.True(problems.Count == 0, string.Join("\n", problems));
+            }
+
+            State = result.State;
+            return result;
+        }
+
+        public Task<TurnResult> SayAsync(string text) => SendAsync(new TextMessage(text));
+    }
+
+    private static T Card<T>(TurnResult result, string template) =>
+        Assert.IsType<T>(Assert.Single(result.Replies.OfType<CardReply>(), c => c.Template == template).Data);
+
+    private static string Text(TurnResult result) => string.Join("\n", result.Replies.OfType<TextReply>().Select(r => r.Text));
+
+    private static CardAction Confirm(string requestId) => FlowTestKit.Card(CardActions.Confirm, (CardActions.RequestIdKey, requestId));
+
+    // new request → file → picker → confirmation: the chat left waiting for the confirm.
+    private static async Task<Chat> UpToConfirmationAsync(Chat chat, X509Certificate2 certificate, string environments = "Production,Test", string host = "")
+    {
+        await chat.SayAsync("new request");
+        await chat.SendAsync(new FileReceived("contoso-root.cer", TestCertificates.Der(certificate)));
+        await chat.SendAsync(PickerSubmit(chat.State.RequestId!, environments, host: host));
+        Assert.Equal(ConversationStep.AwaitingConfirmation, chat.State.Step);
+        return chat;
+    }
+
+    [Fact]
+    public async Task A_request_from_file_to_receipt_stores_one_case_with_the_certificate()
+    {
+        var desk = NewDesk();
+        var chat = NewChat(desk);
+
+        var started = await chat.SayAsync("new request");
+        Assert.Contains("Send me the certificate", Text(started), StringComparison.Ordinal);
+
+        var checkedFile = await chat.SendAsync(new FileReceived("contoso-root.cer", TestCertificates.Der(Root)));
+        var report = Card<CertificateReportCardData>(checkedFile, CardNames.CertificateReport);
+        Assert.Equal("Accept", report.Verdict);
+        Assert.Equal(CardContent_Grouped(Root.Thumbprint), Assert.Single(report.Certificates).Sha1);
+        Card<EnvironmentPickerCardData>(checkedFile, CardNames.EnvironmentPicker);
+        Assert.Equal(ConversationStep.AwaitingEnvironments, chat.State.Step);
+
+        var confirmation = Card<ConfirmationCardData>(await chat.SendAsync(PickerSubmit(chat.State.RequestId!, "Production;Test")), CardNames.Confirmation);
+        Assert.Equal("Test, Production", confirmation.Environments);
+        Assert.Equal("Wednesday 4 March 2026", confirmation.ExpectedCompletion);
+
+        var requestId = chat.State.RequestId!;
+        var receipt = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(requestId)), CardNames.CaseReceipt);
+
+        Assert.Equal("CT-000001", receipt.CaseNumber);
+        Assert.Equal("Wednesday 4 March 2026", receipt.ExpectedCompletion);
+        Assert.Equal(ConversationStep.Idle, chat.State.Step);
+        Assert.Equal("CT-000001", chat.State.LastCaseNumber);
+        var stored = await desk.FindAsync("CT-000001", default);
+        Assert.NotNull(stored);
+        Assert.Equal(requestId, stored.RequestId);
+        Assert.Equal(["Test", "Production"], stored.Environments);
+        Assert.Equal(Root.Thumbprint, Assert.Single(stored.Certificates).Sha1);
+        Assert.Equal("{\"ref\":1}", stored.ConversationReference);
+    }
+
+    private static string CardContent_Grouped(string hex) =>
+        string.Join(' ', Enumerable.Range(0, hex.Length / 4).Select(i => hex.Substring(i * 4, 4)));
+
+    [Fact]
+    public async Task A_second_click_on_confirm_makes_no_second_case()
+    {
+        var desk = NewDesk();
+        var chat = await UpToConfirmationAsync(NewChat(desk), Root);
+        var requestId = chat.State.RequestId!;
+
+        await chat.SendAsync(Confirm(requestId));
+        var second = await chat.SendAsync(Confirm(requestId));
+
+        Assert.Equal("Already submitted as **CT-000001**; no second case was made. Type **status CT-000001** to follow it.", Text(second));
+        Assert.Single(await desk.ListForRequesterAsync(Alice, default));
+    }
+
+    [Fact]
+    public async Task A_retried_confirm_turn_whose_state_was_not_saved_returns_the_same_case()
+    {
+        var desk = NewDesk();
+        var chat = await UpToConfirmationAsync(NewChat(desk), Root);
+        var beforeConfirm = chat.State;
+
+        var first = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(beforeConfirm.RequestId!)), CardNames.CaseReceipt);
+        chat.State = beforeConfirm; // the channel redelivers the turn; the first turn's state never got saved
+        var retried = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(beforeConfirm.RequestId!)), CardNames.CaseReceipt);
+
+        Assert.Equal(first.CaseNumber, retried.CaseNumber);
+        Assert.Single(await desk.ListForRequesterAsync(Alice, default));
+    }
+
+    [Fact]
+    public async Task When_storage_is_down_confirm_says_so_keeps_the_confirmation_and_a_retry_later_works()
+    {
+        var healthy = NewDesk();
+        var chat = await UpToConfirmationAsync(NewChat(healthy), Root);
+        var beforeConfirm = chat.State;
+
+        var down = new Chat(new ConversationRunner(NewFlow(), NewDesk(_storage.WithConnectionString(ClosedPort()))),
+            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}")) { State = beforeConfirm };
+        var failed = await down.SendAsync(Confirm(beforeConfirm.RequestId!));
+
+        var error = Card<ErrorCardData>(failed, CardNames.Error);
+        Assert.Equal(ConversationFlow.StorageUnavailableMessage, error.Message);
+        Assert.Equal("Not submitted yet", error.Title);
+        Assert.Contains("Press **Confirm** again", error.Hint, StringComparison.Ordinal);
+        Assert.Equal(Json(beforeConfirm), Json(failed.State));
+        Assert.Empty(await healthy.ListForRequesterAsync(Alice, default));
+
+        chat.State = failed.State;
+        var receipt = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(beforeConfirm.RequestId!)), CardNames.CaseReceipt);
+        Assert.Equal("CT-000001", receipt.CaseNumber);
+    }
+
+    [Fact]
+    public async Task A_certificate_already_requested_for_an_environment_is_flagged_on_the_confirmation()
+    {
+        var desk = NewDesk();
+        var first = await UpToConfirmationAsync(NewChat(desk), Root, "Production");
+        await first.SendAsync(Confirm(first.State.RequestId!));
+
+        var colleague = NewChat(desk, Bob);
+        await colleague.SayAsync("new request");
+        await colleague.SendAsync(new FileReceived("root.cer", TestCertificates.Der(Root)));
+        var confirmation = Card<ConfirmationCardData>(
+            await colleague.SendAsync(PickerSubmit(colleague.State.RequestId!, "Production,Test")), CardNames.Confirmation);
+
+        var warning = Assert.Single(confirmation.Warnings, w => w.Code == FindingCodes.CertAlreadyRequested);
+        Assert.Contains("CT-000001", warning.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<TurnResult> PickAsync(Chat chat, X509Certificate2 certificate, string environments, string host)
+    {
+        await chat.SendAsync(new FileReceived("server.cer", TestCertificates.Der(certificate)));
+        return await chat.SendAsync(PickerSubmit(chat.State.RequestId!, environments, host: host));
+    }
+
+    [Fact]
+    public async Task The_host_name_is_checked_against_the_certificates_names_on_the_confirmation()
+    {
+        var server = TestCertificates.SelfSignedServer("erp.example.com");
+
+        var matching = Card<ConfirmationCardData>(
+            await PickAsync(NewChat(), server, "Production", "ERP.example.com"), CardNames.Confirmation);
+        Assert.Equal("erp.example.com", matching.HostName);
+        Assert.Equal("good", matching.HostResultColor);
+
+        var other = Card<ConfirmationCardData>(
+            await PickAsync(NewChat(), server, "Production", "crm.example.com"), CardNames.Confirmation);
+        Assert.Equal("warning", other.HostResultColor);
+        Assert.Contains("crm.example.com", other.HostResult, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_expired_certificate_is_blocked_with_its_reason_and_nothing_is_kept()
+    {
+        var chat = NewChat();
+        var result = await chat.SendAsync(new FileReceived("old-root.cer", TestCertificates.Der(TestCertificates.ExpiredRoot())));
+
+        Assert.Equal("Block", Card<CertificateReportCardData>(result, CardNames.CertificateReport).Verdict);
+        Assert.StartsWith("I can't accept **old-root.cer**", Text(result), StringComparison.Ordinal);
+        Assert.Equal(ConversationStep.AwaitingCertificate, chat.State.Step);
+        Assert.Null(chat.State.FileContent);
+    }
+
+    [Fact]
+    public async Task A_pasted_private_key_is_blocked_like_a_file_and_nothing_is_kept()
+    {
+        var chat = NewChat();
+        await chat.SayAsync("new request");
+        var pasted = "<p>" + (TestCertificates.Pem(Root) + TestCertificates.PrivateKeyPem()).Replace("\n", "<br>", StringComparison.Ordinal) + "</p>";
+
+        var result = await chat.SayAsync(pasted);
+
+        var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.FilePrivateKey);
+        Assert.Equal(ConversationStep.AwaitingCertificate, chat.State.Step);
+        Assert.Null(chat.State.FileContent);
+    }
+
+    [Fact]
+    public async Task Pasted_pem_goes_on_to_the_environment_picker()
+    {
+        var chat = NewChat();
+        var result = await chat.SayAsync("<p>" + TestCertificates.Pem(Root).Replace('\n', ' ') + "</p>");
+
+        Card<EnvironmentPickerCardData>(result, CardNames.EnvironmentPicker);
+        Assert.Equal(ConversationFlow.PastedFileName, chat.State.FileName);
+    }
+
+    [Fact]
+    public async Task A_certificate_expiring_before_the_expected_completion_is_warned_about()
+    {
+        var server = TestCertificates.SelfSignedServer("erp.example.com", notAfter: TestCertificates.Now.AddDays(1));
+        var chat = NewChat();
+        var result = await chat.SendAsync(new FileReceived("soon.cer", TestCertificates.Der(server)));
+
+        var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.CertExpiresBeforeCompletion);
+    }
+
+    [Fact]
+    public async Task Check_gives_a_report_and_stores_nothing()
+    {
+        var desk = NewDesk();
+        var chat = NewChat(desk);
+        await chat.SayAsync("check");
+        var result = await chat.SendAsync(new FileReceived("root.cer", TestCertificates.Der(Root)));
+
+        Card<CertificateReportCardData>(result, CardNames.CertificateReport);
+        Assert.Contains("This was a check only", Text(result), StringComparison.Ordinal);
+        Assert.Equal(ConversationStep.Idle, chat.State.Step);
+        Assert.Empty(await desk.ListForRequesterAsync(Alice, default));
+    }
+
+    [Fact]
+    public async Task Status_lists_the_users_cases_and_one_case_only_for_its_tenant()
+    {
+        var desk = NewDesk();
+        var chat = await UpToConfirmationAsync(NewChat(desk), Root);
+        await chat.SendAsync(Confirm(chat.State.RequestId!));
+
+        var list = Card<StatusCardData>(await chat.SayAsync("status"), CardNames.Status);
+        Assert.Equal("CT-000001", Assert.Single(list.Cases).CaseNumber);
+        Assert.Equal("Submitted", list.Cases[0].Status);
+
+        var colleague = Card<StatusCardData>(await NewChat(desk, Bob).SayAsync("status CT-000001"), CardNames.Status);
+        Assert.Equal("CT-000001", Assert.Single(colleague.Cases).CaseNumber);
+
+        var stranger = await NewChat(desk, Mallory).SayAsync("status CT-000001");
+        Assert.Equal("I couldn't find **CT-000001** among your cases. Type **status** to see all of them.", Text(stranger));
+    }
+
+    [Fact]
+    public async Task Status_when_storage_is_down_says_to_try_again()
+    {
+        var chat = NewChat(NewDesk(_storage.WithConnectionString(ClosedPort())));
+        var result = await chat.SayAsync("status");
+        Assert.Equal(ConversationFlow.StorageUnavailableMessage, Card<ErrorCardData>(result, CardNames.Error).Message);
+    }
+
+    private static string ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};";
+    }
+}
