@@ -46,6 +46,22 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_retried_write_that_had_already_landed_is_not_a_conflict()
+    {
+        var turn = Turn();
+        var store = Store();
+        await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingCertificate }, default);
+        var loaded = await store.LoadAsync(turn, default);
+        var next = loaded.Data with { Step = ConversationStep.AwaitingEnvironments };
+
+        // As when the storage client's first attempt landed but its answer timed out, and the retry met the new ETag.
+        await store.SaveAsync(loaded, next, default);
+        await store.SaveAsync(loaded, next, default);
+
+        Assert.Equal(ConversationStep.AwaitingEnvironments, (await store.LoadAsync(turn, default)).Data.Step);
+    }
+
+    [Fact]
     public async Task An_unchanged_state_is_not_written_again()
     {
         var turn = Turn();
