@@ -16,7 +16,7 @@ builder.AddTeamsBot();
 var app = builder.Build();
 
 app.MapTeamsBot();
-app.MapHealthEndpoint();
+app.MapHealthEndpoints();
 
 app.Run();
 

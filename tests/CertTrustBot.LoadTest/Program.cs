@@ -111,13 +111,13 @@ internal static class LoadRun
             try
             {
                 var replies = await TurnAsync(chat, chat.File("contoso-root.cer", files.Serve(TestCertificates.RootDer)), "file", measure);
-                var picker = replies.SingleOrDefault(r => HasSubmit(r, "environments")) ?? throw new InvalidOperationException("no environment picker");
+                var picker = replies.SingleOrDefault(r => HasSubmit(r, "environments")) ?? throw new InvalidOperationException($"no environment picker: {Said(replies)}");
                 replies = await TurnAsync(chat, chat.Submit(picker, "environments", new Dictionary<string, string> { ["environments"] = "Production,Test" }), "environments", measure);
-                var confirmation = replies.SingleOrDefault(r => HasSubmit(r, "confirm")) ?? throw new InvalidOperationException("no confirmation card");
+                var confirmation = replies.SingleOrDefault(r => HasSubmit(r, "confirm")) ?? throw new InvalidOperationException($"no confirmation card: {Said(replies)}");
                 replies = await TurnAsync(chat, chat.Submit(confirmation, "confirm"), "confirm", measure);
                 var number = Regex.Match(string.Join("\n", replies.Select(r => r.Activity.ToString())), @"CT-\d{4,}");
                 if (!number.Success)
-                    throw new InvalidOperationException("no case number in the receipt");
+                    throw new InvalidOperationException($"no case number in the receipt: {Said(replies)}");
                 caseNumbers[chat.ConversationId] = number.Value;
             }
             catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
@@ -163,6 +163,9 @@ internal static class LoadRun
                 throw new InvalidOperationException($"{step}: {replies.First(r => r.Text is not null).Text}");
             return replies;
         }
+
+        static string Said(IEnumerable<LoopbackChannel.CapturedActivity> replies) =>
+            string.Join(" | ", replies.Select(r => r.Text ?? $"[card: {(r.Cards.Count > 0 ? r.Cards[0]["body"]?[0]?["text"] : null)}]"));
 
         static string LoadAverage() =>
             File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";

@@ -1,4 +1,5 @@
 using CertTrustBot.Conversation;
+using CertTrustBot.Storage;
 using Microsoft.Bot.Builder;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -8,7 +9,7 @@ namespace CertTrustBot.Bot;
 /// <summary>
 /// Loads and saves a conversation's <see cref="ConversationData"/> once per turn, through the bot's
 /// <see cref="IStorage"/>, with the ETag it was read with: a turn that lost a race to another turn (a double
-/// click, another instance) fails with <c>StorageConflictException</c> instead of overwriting it.
+/// click, another instance) fails with <see cref="StorageConflictException"/> instead of overwriting it.
 /// (BotState would hand the storage a plain dictionary, whose ETag the blob storage cannot see.)
 /// </summary>
 public sealed class ConversationStateStore(IStorage storage)
@@ -73,7 +74,23 @@ public sealed class ConversationStateStore(IStorage storage)
 
         // The storage uses eTag as If-Match ("*": the first write, nothing to match).
         var item = new JObject { [ETagProperty] = loaded.ETag, [DataProperty] = data };
-        await storage.WriteAsync(new Dictionary<string, object> { [loaded.Key] = item }, cancellationToken);
+        try
+        {
+            await storage.WriteAsync(new Dictionary<string, object> { [loaded.Key] = item }, cancellationToken);
+        }
+        catch (StorageConflictException)
+        {
+            // The storage client may have retried a write that had in fact landed (its answer lost to a timeout),
+            // and the retry met our own new ETag. If the state is what this turn wrote, that is no conflict.
+            if (!await HoldsAsync(loaded.Key, data, cancellationToken))
+                throw;
+        }
+    }
+
+    private async Task<bool> HoldsAsync(string key, JToken data, CancellationToken cancellationToken)
+    {
+        var items = await storage.ReadAsync([key], cancellationToken);
+        return items.TryGetValue(key, out var stored) && stored is JObject item && JToken.DeepEquals(item[DataProperty], data);
     }
 
     public Task DeleteAsync(ITurnContext turnContext, CancellationToken cancellationToken) =>

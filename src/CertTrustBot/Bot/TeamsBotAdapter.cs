@@ -49,7 +49,8 @@ public sealed class TeamsBotAdapter : CloudAdapter
         }
     }
 
-    internal static string UserMessageFor(Exception exception) => exception switch
+    /// <summary>What the user is told when a turn fails.</summary>
+    public static string UserMessageFor(Exception exception) => exception switch
     {
         ConversationStateUnreadableException =>
             "Sorry, I lost track of our conversation, so we start again: send me the certificate (a file, or its PEM text).",

@@ -4,15 +4,20 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CertTrustBot.Hosting;
 
-public static class HealthEndpoint
+public static class HealthEndpoints
 {
     /// <summary>
     /// GET /healthz: 200 when every registered check (storage answers) is healthy, 503 otherwise, with a small JSON
     /// body: {"status":"Unhealthy","checks":{"storage":{"status":"Unhealthy","description":"..."}}}.
+    /// GET /readyz: the checks tagged "ready" (storage), plain text, for a load balancer's readiness probe.
+    /// GET /livez: 200 while the process answers, whatever storage does (a liveness probe must not restart
+    /// instances because storage is down).
     /// </summary>
-    public static IEndpointRouteBuilder MapHealthEndpoint(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteAsync });
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        endpoints.MapGet("/livez", () => "ok");
         return endpoints;
     }
 
