@@ -47,6 +47,7 @@ public static class TeamsBotExtensions
         services.AddSingleton<ReplyRenderer>();
         services.AddSingleton<IBot, TeamsBot>();
         services.AddSingleton<IProactiveChannel, TeamsProactiveChannel>();
+        services.AddStaffDesk();
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

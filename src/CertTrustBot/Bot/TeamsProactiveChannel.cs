@@ -65,7 +65,8 @@ public sealed class TeamsProactiveChannel(TeamsBotAdapter adapter, ReplyRenderer
     /// <summary>Where this activity's conversation can be reached later; in a channel, the channel itself (not the thread).</summary>
     public static string ReferenceOf(IActivity activity, bool wholeChannel)
     {
-        var reference = activity.GetConversationReference();
+        // A copy: GetConversationReference shares the activity's own objects, which the turn still uses.
+        var reference = JsonConvert.DeserializeObject<ConversationReference>(JsonConvert.SerializeObject(activity.GetConversationReference()))!;
         if (wholeChannel && reference.Conversation?.Id is { } id && id.IndexOf(";messageid=", StringComparison.Ordinal) is var at and >= 0)
             reference.Conversation.Id = id[..at];
         reference.ActivityId = null;

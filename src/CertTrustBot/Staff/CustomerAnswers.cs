@@ -27,7 +27,19 @@ public sealed partial class CustomerAnswers(
         ArgumentNullException.ThrowIfNull(customer);
         if (input is not (TextMessage or FileReceived))
             return null;
-        var awaited = await store.AwaitedAnswerAsync(customer, cancellationToken).ConfigureAwait(false);
+        AwaitedAnswer? awaited;
+        try
+        {
+            awaited = await store.AwaitedAnswerAsync(customer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Not knowing whether a question waits must not stop the conversation: it handles the message (and says
+            // so itself if storage is down for it too). The question still waits for the next message.
+            LogNotChecked(logger, ex);
+            return null;
+        }
+
         if (awaited is null)
             return null;
 
@@ -94,6 +106,9 @@ public sealed partial class CustomerAnswers(
     }
 
     private static string Name(Requester customer) => string.IsNullOrWhiteSpace(customer.Name) ? customer.UserId : customer.Name.Trim();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not check whether a staff question waits for this customer's answer; the message goes to the conversation")]
+    private static partial void LogNotChecked(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The customer answered on case {CaseNumber}")]
     private static partial void LogAnswered(ILogger logger, string caseNumber);

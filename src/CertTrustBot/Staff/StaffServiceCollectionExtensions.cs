@@ -14,6 +14,8 @@ public static class StaffServiceCollectionExtensions
     public static IServiceCollection AddStaffDesk(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(StaffDesk)))
+            return services; // already added (the Teams edge adds it too: its handler needs the staff desk)
         services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<StaffOptions>, StaffOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StaffOptions>, StaffOptionsValidation>());
