@@ -247,8 +247,8 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         await PostAsync(bot, staff.Submit(thread, thread.Message.Cards.Single(), "staff.start", staff.Member));
 
         Assert.Equal(CaseStatus.InProgress, (await CaseAsync(bot, caseNumber)).Status);
-        // A reply to the clicked message: the adapter sends it to the channel with replyToId, which Teams threads.
-        var line = await EventuallyAsync(() => _channel.All.Where(a => a.ConversationId.StartsWith(staff.TeamId, StringComparison.Ordinal) && a.Text is not null).ToList() is { Count: > 0 } r ? r : null, "the line in the thread");
+        // A reply to the clicked message, in the case thread.
+        var line = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the line in the thread");
         Assert.Contains("Grace Hopper started", AllText(line), StringComparison.Ordinal);
         await UntilAsync(() => _channel.Updates.Any(u => u.ReplyToId == thread.ActivityId), "the card redrawn");
     }
