@@ -22,6 +22,8 @@ public sealed partial class ProactiveDispatcher(
     // How long a claimed delivery is left to its claimant before another instance may take it.
     private static readonly TimeSpan ClaimTime = TimeSpan.FromMinutes(2);
 
+    private const string WaitingReason = "waiting: the staff team, or the case card this goes under, is not known yet";
+
     private readonly StaffOptions _options = options.Value;
 
     private enum Outcome
@@ -84,7 +86,7 @@ public sealed partial class ProactiveDispatcher(
                 }
                 else
                 {
-                    await outbox.ReplaceAsync(name, delivery with { NextAttemptAt = clock.GetUtcNow() + _options.OutboxPollInterval }, claimed.Value, cancellationToken).ConfigureAwait(false);
+                    await outbox.ReplaceAsync(name, delivery with { NextAttemptAt = clock.GetUtcNow() + _options.OutboxPollInterval, LastError = WaitingReason }, claimed.Value, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -128,7 +130,9 @@ public sealed partial class ProactiveDispatcher(
                 var team = await store.TeamAsync(cancellationToken).ConfigureAwait(false);
                 if (team is null || !_options.IsStaffTeam(team.TeamId) || _options.EffectiveChannelId is not { } channelId)
                 {
-                    LogWaitingForTeam(logger, delivery.CaseNumber, _options.StaffTeamId ?? "(SupportDesk:StaffTeamId is not set)");
+                    // Said once per case (the delivery remembers it), not at every poll.
+                    if (delivery.LastError != WaitingReason)
+                        LogWaitingForTeam(logger, delivery.CaseNumber, string.IsNullOrWhiteSpace(_options.StaffTeamId) ? "(SupportDesk:StaffTeamId is not set)" : _options.StaffTeamId);
                     return Outcome.Waiting;
                 }
 

@@ -218,6 +218,55 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     }
 
     [Fact]
+    public async Task A_proactive_message_that_keeps_failing_is_set_aside_as_a_dead_letter_not_dropped()
+    {
+        var staff = new StaffTeam(_channel);
+        var settings = staff.Settings(_storage);
+        settings["SupportDesk:MaxDeliveryAttempts"] = "2";
+        var bot = new BotApp(settings);
+        _apps.Add(bot);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        _channel.Fail(customer.ConversationId);
+
+        await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.start", staff.Member));
+
+        var dead = await EventuallyAsync(async () => (await OutboxAsync(ProactiveOutbox.DeadPrefix)).SingleOrDefault(), "a dead letter");
+        Assert.Equal(DeliveryKind.NotifyCustomer, dead.Kind);
+        Assert.Equal(2, dead.Attempts);
+        Assert.Contains("is in progress", dead.Message?.Data?.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await OutboxAsync(), d => d.Kind == DeliveryKind.NotifyCustomer);
+        _channel.Heal(customer.ConversationId);
+    }
+
+    [Fact]
+    public async Task A_file_sent_as_the_answer_is_kept_with_the_case_and_announced_in_the_staff_thread()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.ask", staff.Member,
+            new Dictionary<string, string> { [StaffAction.QuestionInput] = "Please send the intermediate CA too." }));
+        await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } r ? r : null, "the question");
+
+        var thanks = await SendAsync(bot, customer, customer.File("intermediate.cer", _files.Serve(TestCertificates.RootDer)));
+
+        Assert.Contains("added your answer", AllText(thanks), StringComparison.Ordinal);
+        var note = (await CaseAsync(bot, caseNumber)).History[^1].Note!;
+        Assert.StartsWith("Answer: sent the file intermediate.cer", note, StringComparison.Ordinal);
+        var blobName = note[(note.IndexOf("kept as ", StringComparison.Ordinal) + "kept as ".Length)..];
+        var certificates = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CertificatesContainer"]);
+        Assert.Equal(TestCertificates.RootDer, (await certificates.GetBlobClient(blobName).DownloadContentAsync()).Value.Content.ToArray());
+        var inThread = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the file in the staff thread");
+        Assert.Contains("intermediate.cer", AllText(inThread), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_case_filed_before_the_staff_team_is_known_is_posted_once_the_bot_is_installed_there()
     {
         var staff = new StaffTeam(_channel);
@@ -302,11 +351,11 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         await bot.Services.GetRequiredService<CaseDesk>().FindAsync(caseNumber, CancellationToken.None)
         ?? throw new Xunit.Sdk.XunitException($"{caseNumber} does not exist.");
 
-    private async Task<IReadOnlyList<Delivery>> OutboxAsync()
+    private async Task<IReadOnlyList<Delivery>> OutboxAsync(string prefix = ProactiveOutbox.Prefix)
     {
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CasesContainer"]);
         var deliveries = new List<Delivery>();
-        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = ProactiveOutbox.Prefix }))
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = prefix }))
             deliveries.Add((await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToObjectFromJson<Delivery>(StaffStore.Json)!);
         return deliveries;
     }
