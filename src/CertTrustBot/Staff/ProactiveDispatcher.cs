@@ -22,6 +22,10 @@ public sealed partial class ProactiveDispatcher(
     // How long a claimed delivery is left to its claimant before another instance may take it.
     private static readonly TimeSpan ClaimTime = TimeSpan.FromMinutes(2);
 
+    // How often, and how far back, cases are checked for a card that was never queued.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan SweepWindow = TimeSpan.FromDays(7);
+
     private const string WaitingReason = "waiting: the staff team, or the case card this goes under, is not known yet";
 
     private readonly StaffOptions _options = options.Value;
@@ -34,10 +38,17 @@ public sealed partial class ProactiveDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextSweep = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (clock.GetUtcNow() >= nextSweep)
+                {
+                    await QueueMissingCardsAsync(stoppingToken).ConfigureAwait(false);
+                    nextSweep = clock.GetUtcNow() + SweepInterval;
+                }
+
                 await DeliverDueAsync(stoppingToken).ConfigureAwait(false);
                 await outbox.WaitForNudgeAsync(_options.OutboxPollInterval, stoppingToken).ConfigureAwait(false);
             }
@@ -58,6 +69,19 @@ public sealed partial class ProactiveDispatcher(
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Queues the card of every recent case that has none and none pending (at start, then hourly): a case filed just
+    /// before the process stopped, before its card was queued, still reaches the staff channel.
+    /// </summary>
+    public async Task QueueMissingCardsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var caseNumber in await outbox.CasesWithoutCardAsync(clock.GetUtcNow() - SweepWindow, cancellationToken).ConfigureAwait(false))
+        {
+            LogMissingCard(logger, caseNumber);
+            await outbox.EnqueueAsync(DeliveryKind.PostCaseCard, caseNumber, null, cancellationToken, key: $"post-{caseNumber}").ConfigureAwait(false);
         }
     }
 
@@ -204,6 +228,9 @@ public sealed partial class ProactiveDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseNumber} no longer exists: {Kind} dropped")]
     private static partial void LogCaseGone(ILogger logger, string caseNumber, DeliveryKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseNumber} has no staff card and none was queued (the process stopped after filing it?): queued now")]
+    private static partial void LogMissingCard(ILogger logger, string caseNumber);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The proactive outbox could not be read; trying again later")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);

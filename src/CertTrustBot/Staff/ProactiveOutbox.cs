@@ -105,6 +105,34 @@ public sealed class ProactiveOutbox(StaffStore store, BlobContainers containers,
     public async Task WaitForNudgeAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         await _nudge.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Case numbers of the records created since <paramref name="since"/> that have neither a posted card nor a pending
+    /// post: cases whose card was never queued (the process stopped between filing the case and queueing its card).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CasesWithoutCardAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        var recent = new List<string>();
+        await StorageFailures.Guard(async () =>
+        {
+            await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = "staff/" }, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Name.StartsWith("staff/cards/", StringComparison.Ordinal))
+                    known.Add(item.Name["staff/cards/".Length..].Replace(".json", "", StringComparison.Ordinal));
+                else if (item.Name.StartsWith($"{Prefix}0-post-", StringComparison.Ordinal))
+                    known.Add(item.Name[$"{Prefix}0-post-".Length..].Replace(".json", "", StringComparison.Ordinal));
+            }
+
+            await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = "records/" }, cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Properties.CreatedOn >= since && Cases.CaseNumber.TryNormalize(item.Name["records/".Length..].Replace(".json", "", StringComparison.Ordinal), out var number))
+                    recent.Add(number);
+            }
+        }, "look for cases without a staff card", cancellationToken).ConfigureAwait(false);
+        return recent.Where(n => !known.Contains(n)).ToList();
+    }
+
     /// <summary>The names of the pending deliveries, oldest first.</summary>
     public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken)
     {

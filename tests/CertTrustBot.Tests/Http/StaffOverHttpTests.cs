@@ -284,6 +284,25 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     }
 
     [Fact]
+    public async Task A_case_whose_card_was_never_queued_is_found_and_posted_when_the_bot_starts()
+    {
+        var staff = new StaffTeam(_channel);
+        var first = StartBot(staff);
+        await PostAsync(first, staff.BotInstalled());
+        var caseNumber = await FileCaseAsync(first, new TeamsChat(_channel), "Production");
+        await CaseThreadAsync(staff, caseNumber);
+        await first.DisposeAsync();
+        // As if the process had stopped between filing the case and queueing its card: no card, nothing pending.
+        var cases = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CasesContainer"]);
+        await cases.DeleteBlobAsync($"staff/cards/{caseNumber}.json");
+        var before = _channel.Created.Count(c => c.ChannelId == staff.TeamId);
+
+        StartBot(staff).CreateClient().Dispose(); // starts the host, and with it the dispatcher
+
+        await UntilAsync(() => _channel.Created.Count(c => c.ChannelId == staff.TeamId) == before + 1, "the card posted again");
+    }
+
+    [Fact]
     public async Task An_action_submit_from_a_client_without_universal_actions_is_applied_too()
     {
         var staff = new StaffTeam(_channel);
