@@ -321,6 +321,20 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         await UntilAsync(() => _channel.Updates.Any(u => u.ReplyToId == thread.ActivityId), "the card redrawn");
     }
 
+    [Fact]
+    public void A_staff_member_that_is_not_an_aad_object_id_stops_the_bot_at_start_up_naming_the_setting()
+    {
+        var staff = new StaffTeam(_channel);
+        var settings = staff.Settings(_storage);
+        settings["SupportDesk:StaffMembers"] = "grace@contoso.com";
+        var app = new BotApp(settings);
+        _apps.Add(app);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("SupportDesk:StaffMembers:0 'grace@contoso.com'", error.ToString(), StringComparison.Ordinal);
+    }
+
     // ---- helpers ----
 
     private BotApp StartBot(StaffTeam staff)
