@@ -92,11 +92,24 @@ public sealed partial class StaffDesk(
                 if (updated is null)
                     return new StaffActionResult($"Case {action.CaseNumber} no longer exists. Nothing was changed.", null, false);
 
-                if (apply.Status == CaseStatus.NeedsInformation)
-                    await store.AwaitAnswerAsync(updated.Requester, new AwaitedAnswer(updated.CaseNumber, apply.Note ?? "", clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-                await outbox.EnqueueAsync(DeliveryKind.NotifyCustomer, updated.CaseNumber, StaffCards.CustomerUpdate(updated, apply.Notice), cancellationToken).ConfigureAwait(false);
-                await outbox.EnqueueAsync(DeliveryKind.UpdateCaseCard, updated.CaseNumber, null, cancellationToken).ConfigureAwait(false);
-                return new StaffActionResult(apply.Message, await cards.StaffCardAsync(updated, null, cancellationToken).ConfigureAwait(false), true);
+                var message = apply.Message;
+                string? notice = null;
+                try
+                {
+                    if (apply.Status == CaseStatus.NeedsInformation)
+                        await store.AwaitAnswerAsync(updated.Requester, new AwaitedAnswer(updated.CaseNumber, apply.Note ?? "", clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                    await outbox.EnqueueAsync(DeliveryKind.NotifyCustomer, updated.CaseNumber, StaffCards.CustomerUpdate(updated, apply.Notice), cancellationToken).ConfigureAwait(false);
+                    await outbox.EnqueueAsync(DeliveryKind.UpdateCaseCard, updated.CaseNumber, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (StorageUnavailableException ex)
+                {
+                    // The case changed, but the customer will not hear of it from the bot: say so to the one who can act.
+                    LogCustomerNotTold(logger, ex, updated.CaseNumber, apply.Status);
+                    notice = $"Saved, but storage failed before I could queue the message to the customer: please tell {updated.Requester.Name} yourself.";
+                    message += " " + notice;
+                }
+
+                return new StaffActionResult(message, await cards.StaffCardAsync(updated, notice, cancellationToken).ConfigureAwait(false), true);
 
             default:
                 throw new InvalidOperationException($"Unknown decision {decision.GetType().Name}.");
@@ -105,6 +118,9 @@ public sealed partial class StaffDesk(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Case {CaseNumber} was filed but its card could not be queued for the staff channel: storage did not answer. Post it by hand.")]
     private static partial void LogPostNotQueued(ILogger logger, Exception exception, string caseNumber);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Case {CaseNumber} is now {Status}, but the customer's message could not be queued: storage did not answer. Nobody told the customer.")]
+    private static partial void LogCustomerNotTold(ILogger logger, Exception exception, string caseNumber, CaseStatus status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff team {TeamId} learned: case cards can be posted")]
     private static partial void LogTeamLearned(ILogger logger, string? teamId);
