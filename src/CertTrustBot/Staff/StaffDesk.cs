@@ -85,8 +85,8 @@ public sealed partial class StaffDesk(
                 {
                     // Someone else changed the case between our read and our write.
                     var now = await caseDesk.FindAsync(action.CaseNumber, cancellationToken).ConfigureAwait(false);
-                    var message = $"{action.CaseNumber} changed since this card was drawn, so nothing was changed. Here is its current state.";
-                    return new StaffActionResult(message, now is null ? null : await cards.StaffCardAsync(now, message, cancellationToken).ConfigureAwait(false), false);
+                    var stale = $"{action.CaseNumber} changed since this card was drawn, so nothing was changed. Here is its current state.";
+                    return new StaffActionResult(stale, now is null ? null : await cards.StaffCardAsync(now, stale, cancellationToken).ConfigureAwait(false), false);
                 }
 
                 if (updated is null)
