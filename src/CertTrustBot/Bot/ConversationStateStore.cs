@@ -24,7 +24,8 @@ public sealed class ConversationStateStore(IStorage storage)
     });
 
     /// <summary>The state as read: the data, and what is needed to save it safely.</summary>
-    public sealed record Loaded(ConversationData Data, string Key, string ETag, JToken? Original);
+    /// <param name="Original">The data as this store serialises it, to tell whether a turn changed anything.</param>
+    public sealed record Loaded(ConversationData Data, string Key, string ETag, string? Original);
 
     /// <summary>The same key Bot Framework's ConversationState uses: one state per channel conversation.</summary>
     public static string KeyFor(ITurnContext turnContext)
@@ -57,7 +58,7 @@ public sealed class ConversationStateStore(IStorage storage)
             var data = item[DataProperty]?.ToObject<ConversationData>(Serializer)
                 ?? throw new JsonSerializationException($"no '{DataProperty}' property");
             var etag = (string?)item[ETagProperty];
-            return new Loaded(data, key, string.IsNullOrEmpty(etag) ? "*" : etag, item[DataProperty]);
+            return new Loaded(data, key, string.IsNullOrEmpty(etag) ? "*" : etag, Canonical(data));
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidCastException)
         {
@@ -69,7 +70,8 @@ public sealed class ConversationStateStore(IStorage storage)
     public async Task SaveAsync(Loaded loaded, ConversationData state, CancellationToken cancellationToken)
     {
         var data = JToken.FromObject(state, Serializer);
-        if (loaded.Original is not null && JToken.DeepEquals(loaded.Original, data))
+        var canonical = data.ToString(Formatting.None);
+        if (canonical == loaded.Original)
             return;
 
         // The storage uses eTag as If-Match ("*": the first write, nothing to match).
@@ -82,16 +84,21 @@ public sealed class ConversationStateStore(IStorage storage)
         {
             // The storage client may have retried a write that had in fact landed (its answer lost to a timeout),
             // and the retry met our own new ETag. If the state is what this turn wrote, that is no conflict.
-            if (!await HoldsAsync(loaded.Key, data, cancellationToken))
+            if (!await HoldsAsync(loaded.Key, canonical, cancellationToken))
                 throw;
         }
     }
 
-    private async Task<bool> HoldsAsync(string key, JToken data, CancellationToken cancellationToken)
+    private async Task<bool> HoldsAsync(string key, string canonical, CancellationToken cancellationToken)
     {
         var items = await storage.ReadAsync([key], cancellationToken);
-        return items.TryGetValue(key, out var stored) && stored is JObject item && JToken.DeepEquals(item[DataProperty], data);
+        return items.TryGetValue(key, out var stored) && stored is JObject item &&
+            item[DataProperty]?.ToObject<ConversationData>(Serializer) is { } data && Canonical(data) == canonical;
     }
+
+    // Compared as this store writes them: JSON read back from storage has bytes and dates as strings, so comparing
+    // tokens would see a change where there is none.
+    private static string Canonical(ConversationData data) => JToken.FromObject(data, Serializer).ToString(Formatting.None);
 
     public Task DeleteAsync(ITurnContext turnContext, CancellationToken cancellationToken) =>
         storage.DeleteAsync([KeyFor(turnContext)], cancellationToken);

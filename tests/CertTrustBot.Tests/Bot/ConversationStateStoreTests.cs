@@ -52,7 +52,7 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
         var store = Store();
         await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingCertificate }, default);
         var loaded = await store.LoadAsync(turn, default);
-        var next = loaded.Data with { Step = ConversationStep.AwaitingEnvironments };
+        var next = loaded.Data with { Step = ConversationStep.AwaitingEnvironments, FileName = "root.cer", FileContent = [0x30, 0x82] };
 
         // As when the storage client's first attempt landed but its answer timed out, and the retry met the new ETag.
         await store.SaveAsync(loaded, next, default);
@@ -66,7 +66,7 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
     {
         var turn = Turn();
         var store = Store();
-        await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingCertificate }, default);
+        await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, FileContent = [0x30, 0x82] }, default);
         var loaded = await store.LoadAsync(turn, default);
         var etag = loaded.ETag;
 
