@@ -25,7 +25,8 @@ public static class TeamsBotExtensions
             .BindConfiguration(AttachmentDownloadOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AttachmentDownloadOptions>, AttachmentDownloadOptionsValidator>();
-        services.AddHttpClient<AttachmentDownloader>()
+        services.AddSingleton<AttachmentDownloader>();
+        services.AddHttpClient(AttachmentDownloader.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false, // each hop is checked against the allow-list
