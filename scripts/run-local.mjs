@@ -127,6 +127,9 @@ async function httpAnswers(url) {
 async function main() {
   process.on("SIGINT", () => stop(0));
   process.on("SIGTERM", () => stop(0));
+  // `npm start` runs this under a shell that does not pass SIGTERM on: when that parent goes, stop too.
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) { log("the parent process exited"); stop(0); } }, 1000).unref();
 
   installTools();
 

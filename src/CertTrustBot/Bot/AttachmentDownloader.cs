@@ -35,7 +35,7 @@ public sealed record DownloadResult(byte[]? Content, DownloadFailure? Failure, s
 /// following at most a few redirects (each checked), reading at most MaxBytes. The bot's token goes only to
 /// Bot Framework hosts; a pre-authenticated Teams downloadUrl gets none.
 /// </summary>
-public sealed class AttachmentDownloader(HttpClient http, IOptions<AttachmentDownloadOptions> options, ILogger<AttachmentDownloader> logger)
+public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOptions<AttachmentDownloadOptions> options, ILogger<AttachmentDownloader> logger)
 {
     /// <summary>Named HttpClient; its handler follows no redirects by itself (each hop is checked here).</summary>
     public const string HttpClientName = "attachments";
@@ -50,6 +50,8 @@ public sealed class AttachmentDownloader(HttpClient http, IOptions<AttachmentDow
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
+        // A client per download from the factory (pooled handlers), not one kept for the bot's lifetime.
+        using var http = httpClients.CreateClient(HttpClientName);
         try
         {
             for (var hop = 0; hop <= MaxRedirects; hop++)

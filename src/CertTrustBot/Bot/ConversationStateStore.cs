@@ -24,7 +24,8 @@ public sealed class ConversationStateStore(IStorage storage)
     });
 
     /// <summary>The state as read: the data, and what is needed to save it safely.</summary>
-    public sealed record Loaded(ConversationData Data, string Key, string ETag, JToken? Original);
+    /// <param name="Original">The data as this store serialises it, to tell whether a turn changed anything.</param>
+    public sealed record Loaded(ConversationData Data, string Key, string ETag, string? Original);
 
     /// <summary>The same key Bot Framework's ConversationState uses: one state per channel conversation.</summary>
     public static string KeyFor(ITurnContext turnContext)
@@ -57,7 +58,7 @@ public sealed class ConversationStateStore(IStorage storage)
             var data = item[DataProperty]?.ToObject<ConversationData>(Serializer)
                 ?? throw new JsonSerializationException($"no '{DataProperty}' property");
             var etag = (string?)item[ETagProperty];
-            return new Loaded(data, key, string.IsNullOrEmpty(etag) ? "*" : etag, item[DataProperty]);
+            return new Loaded(data, key, string.IsNullOrEmpty(etag) ? "*" : etag, Canonical(data));
         }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException or InvalidCastException)
         {
@@ -65,33 +66,53 @@ public sealed class ConversationStateStore(IStorage storage)
         }
     }
 
-    /// <summary>Writes the new state if it changed, only if nobody wrote it since it was loaded.</summary>
+    /// <summary>
+    /// Writes the new state if it changed, only if nobody changed it since it was loaded. A conflict on the ETag alone
+    /// is looked into: the stored state may be the one this turn wrote (a storage retry whose first attempt had
+    /// landed), or the one this turn loaded, rewritten unchanged (a late duplicate of an earlier write); neither is a
+    /// change by someone else.
+    /// </summary>
     public async Task SaveAsync(Loaded loaded, ConversationData state, CancellationToken cancellationToken)
     {
         var data = JToken.FromObject(state, Serializer);
-        if (loaded.Original is not null && JToken.DeepEquals(loaded.Original, data))
+        var canonical = data.ToString(Formatting.None);
+        if (canonical == loaded.Original)
             return;
 
-        // The storage uses eTag as If-Match ("*": the first write, nothing to match).
-        var item = new JObject { [ETagProperty] = loaded.ETag, [DataProperty] = data };
-        try
+        var etag = loaded.ETag;
+        for (var attempt = 1; ; attempt++)
         {
-            await storage.WriteAsync(new Dictionary<string, object> { [loaded.Key] = item }, cancellationToken);
-        }
-        catch (StorageConflictException)
-        {
-            // The storage client may have retried a write that had in fact landed (its answer lost to a timeout),
-            // and the retry met our own new ETag. If the state is what this turn wrote, that is no conflict.
-            if (!await HoldsAsync(loaded.Key, data, cancellationToken))
-                throw;
+            // The storage uses eTag as If-Match ("*": the first write, nothing to match).
+            var item = new JObject { [ETagProperty] = etag, [DataProperty] = data };
+            try
+            {
+                await storage.WriteAsync(new Dictionary<string, object> { [loaded.Key] = item }, cancellationToken);
+                return;
+            }
+            catch (StorageConflictException) when (attempt < 3)
+            {
+                var (stored, storedETag) = await ReadCanonicalAsync(loaded.Key, cancellationToken);
+                if (stored == canonical)
+                    return;
+                if (stored != loaded.Original || storedETag is null)
+                    throw;
+                etag = storedETag;
+            }
         }
     }
 
-    private async Task<bool> HoldsAsync(string key, JToken data, CancellationToken cancellationToken)
+    private async Task<(string? Canonical, string? ETag)> ReadCanonicalAsync(string key, CancellationToken cancellationToken)
     {
         var items = await storage.ReadAsync([key], cancellationToken);
-        return items.TryGetValue(key, out var stored) && stored is JObject item && JToken.DeepEquals(item[DataProperty], data);
+        if (!items.TryGetValue(key, out var stored) || stored is not JObject item)
+            return (null, null);
+        var data = item[DataProperty]?.ToObject<ConversationData>(Serializer);
+        return (data is null ? null : Canonical(data), (string?)item[ETagProperty]);
     }
+
+    // Compared as this store writes them: JSON read back from storage has bytes and dates as strings, so comparing
+    // tokens would see a change where there is none.
+    private static string Canonical(ConversationData data) => JToken.FromObject(data, Serializer).ToString(Formatting.None);
 
     public Task DeleteAsync(ITurnContext turnContext, CancellationToken cancellationToken) =>
         storage.DeleteAsync([KeyFor(turnContext)], cancellationToken);

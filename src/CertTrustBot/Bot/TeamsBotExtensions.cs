@@ -26,7 +26,8 @@ public static class TeamsBotExtensions
             .BindConfiguration(AttachmentDownloadOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AttachmentDownloadOptions>, AttachmentDownloadOptionsValidator>();
-        services.AddHttpClient<AttachmentDownloader>()
+        services.AddSingleton<AttachmentDownloader>();
+        services.AddHttpClient(AttachmentDownloader.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false, // each hop is checked against the allow-list
@@ -55,6 +56,13 @@ public static class TeamsBotExtensions
     /// <summary>POST /api/messages: where Azure Bot Service (or the Agents Playground) delivers activities.</summary>
     public static IEndpointRouteBuilder MapTeamsBot(this IEndpointRouteBuilder endpoints)
     {
+        var services = endpoints.ServiceProvider;
+        if (services.GetRequiredService<IOptions<BotAuthenticationOptions>>().Value.IsLocalMode && !services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsBotExtensions)).LogWarning(
+                "MicrosoftAppId is empty: /api/messages accepts unauthenticated requests (local mode). Set MicrosoftAppType, MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId in any deployment.");
+        }
+
         // No request-aborted token: a channel that gives up waiting must not cut a turn in the middle of its writes.
         endpoints.MapPost("/api/messages", (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot) =>
             adapter.ProcessAsync(request, response, bot, CancellationToken.None));

@@ -151,8 +151,12 @@ public sealed class AttachmentDownloaderTests(LoopbackServers loopback) : IClass
         bool allowLoopback = false, int maxBytes = 1024 * 1024, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
     {
         var options = new AttachmentDownloadOptions { AllowLoopback = allowLoopback, MaxBytes = maxBytes, Timeout = timeout ?? TimeSpan.FromSeconds(5) };
-        var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false });
-        return new AttachmentDownloader(http, Options.Create(options), NullLogger<AttachmentDownloader>.Instance);
+        return new AttachmentDownloader(new Clients(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }), Options.Create(options), NullLogger<AttachmentDownloader>.Instance);
+    }
+
+    private sealed class Clients(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false);
     }
 
     private sealed class StubHandler(Func<HttpRequestMessage, HttpResponseMessage> respond, TimeSpan? delay = null) : HttpMessageHandler

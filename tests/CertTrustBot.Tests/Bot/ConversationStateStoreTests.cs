@@ -52,7 +52,7 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
         var store = Store();
         await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingCertificate }, default);
         var loaded = await store.LoadAsync(turn, default);
-        var next = loaded.Data with { Step = ConversationStep.AwaitingEnvironments };
+        var next = loaded.Data with { Step = ConversationStep.AwaitingEnvironments, FileName = "root.cer", FileContent = [0x30, 0x82] };
 
         // As when the storage client's first attempt landed but its answer timed out, and the retry met the new ETag.
         await store.SaveAsync(loaded, next, default);
@@ -62,11 +62,28 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_state_rewritten_unchanged_since_it_was_loaded_is_no_conflict()
+    {
+        var turn = Turn();
+        var store = Store();
+        await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, FileContent = [0x30] }, default);
+        var loaded = await store.LoadAsync(turn, default);
+
+        // The same content written again (a late duplicate of the earlier write): a new ETag, nothing changed.
+        await new BlobsBotStorage(AzuriteFixture.CreateContainers(_options)).WriteAsync(
+            new Dictionary<string, object> { [loaded.Key] = new Newtonsoft.Json.Linq.JObject { ["eTag"] = "*", ["conversation"] = Newtonsoft.Json.Linq.JToken.FromObject(loaded.Data) } },
+            default);
+        await store.SaveAsync(loaded, loaded.Data with { Step = ConversationStep.AwaitingConfirmation }, default);
+
+        Assert.Equal(ConversationStep.AwaitingConfirmation, (await store.LoadAsync(turn, default)).Data.Step);
+    }
+
+    [Fact]
     public async Task An_unchanged_state_is_not_written_again()
     {
         var turn = Turn();
         var store = Store();
-        await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingCertificate }, default);
+        await store.SaveAsync(await store.LoadAsync(turn, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, FileContent = [0x30, 0x82] }, default);
         var loaded = await store.LoadAsync(turn, default);
         var etag = loaded.ETag;
 
