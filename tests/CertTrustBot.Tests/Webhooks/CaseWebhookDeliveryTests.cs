@@ -325,6 +325,21 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     [Fact]
+    public async Task An_unreadable_outbox_entry_is_left_in_place_and_does_not_stop_other_deliveries()
+    {
+        var bot = NewInstance();
+        var submitted = await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
+        var cases = azurite.CreateServiceClient().GetBlobContainerClient(_storage["Storage:CasesContainer"]);
+        await cases.GetBlobClient("webhook-outbox/CT-999999/000001.json").UploadAsync(BinaryData.FromString("{ not json"));
+
+        var pass = await bot.Dispatcher.RunOnceAsync(default);
+
+        Assert.Equal(1, pass.Delivered);
+        Assert.Equal([$"{submitted.CaseNumber}:1"], _receiver.Received.Select(r => r.Id));
+        Assert.Equal(["webhook-outbox/CT-999999/000001.json"], await OutboxNames());
+    }
+
+    [Fact]
     public async Task With_no_url_webhooks_are_off_and_cases_are_filed_as_before()
     {
         var bot = NewInstance(new() { ["CaseWebhook:Url"] = "", ["CaseWebhook:Secret"] = "" });

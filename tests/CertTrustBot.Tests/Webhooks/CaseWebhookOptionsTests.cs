@@ -1,4 +1,6 @@
+using CertTrustBot.Cases;
 using CertTrustBot.Cases.Webhooks;
+using CertTrustBot.Storage;
 using CertTrustBot.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,6 +58,17 @@ public sealed class CaseWebhookOptionsTests(AzuriteFixture azurite)
         await host.StopAsync();
 
         Assert.Equal(url.Length > 0, host.Services.GetRequiredService<IOptions<CaseWebhookOptions>>().Value.Enabled);
+    }
+
+    [Fact]
+    public void Without_case_webhooks_the_case_desk_still_resolves()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(azurite.NewConfiguration()).Build();
+        var services = new ServiceCollection().AddLogging().AddBlobStorage(configuration).AddCaseDesk();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        Assert.NotNull(provider.GetRequiredService<CaseDesk>());
+        Assert.Empty(provider.GetServices<ICaseEventOutbox>());
     }
 
     private IHost NewHost(Dictionary<string, string?> settings)

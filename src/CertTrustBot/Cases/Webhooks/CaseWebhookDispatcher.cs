@@ -49,9 +49,10 @@ public sealed partial class CaseWebhookDispatcher(
             {
                 return;
             }
-            catch (Exception ex) when (ex is StorageUnavailableException or Azure.RequestFailedException or InvalidDataException or StorageConflictException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // Storage is down or an entry is unreadable: the outbox is intact, try again at the next poll.
+                // Storage is down, or something unforeseen: the outbox is intact, so log and try again at the next poll
+                // rather than let the exception stop the host (the default for a failing BackgroundService).
                 LogPassFailed(logger, ex);
             }
             try
@@ -86,7 +87,17 @@ public sealed partial class CaseWebhookDispatcher(
                 pass = pass with { Waiting = pass.Waiting + 1 };
                 continue;
             }
-            var outcome = await DispatchAsync(item.BlobName, cancellationToken).ConfigureAwait(false);
+            Outcome outcome;
+            try
+            {
+                outcome = await DispatchAsync(item.BlobName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException ex)
+            {
+                // An entry (or its case record) that cannot be read must not stop the other cases' deliveries.
+                LogUnreadable(logger, item.BlobName, ex);
+                outcome = Outcome.Waiting;
+            }
             pass = outcome switch
             {
                 Outcome.Delivered => pass with { Delivered = pass.Delivered + 1 },
@@ -244,6 +255,9 @@ public sealed partial class CaseWebhookDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The webhook outbox could not be processed; trying again at the next poll")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The webhook outbox entry {BlobName} could not be read; it is left in place, undelivered")]
+    private static partial void LogUnreadable(ILogger logger, string blobName, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook event {EventId} ({EventType}) delivered at attempt {Attempt}: {Answer}")]
     private static partial void LogDelivered(ILogger logger, string eventId, string eventType, int attempt, string answer);
