@@ -14,6 +14,7 @@ using CertTrustBot.Tests.Cases;
 using CertTrustBot.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -337,6 +338,29 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal(1, pass.Delivered);
         Assert.Equal([$"{submitted.CaseNumber}:1"], _receiver.Received.Select(r => r.Id));
         Assert.Equal(["webhook-outbox/CT-999999/000001.json"], await OutboxNames());
+    }
+
+    [Fact]
+    public async Task The_running_app_delivers_a_new_case_at_once_without_waiting_for_the_next_poll()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(_storage).AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CaseWebhook:Url"] = _receiver.Url,
+            ["CaseWebhook:Secret"] = "whsec_" + Convert.ToBase64String(_key),
+            ["CaseWebhook:PollInterval"] = "01:00:00", // only the nudge after the commit can make it quick
+        });
+        builder.Services.AddCaseWebhook(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var submitted = await host.Services.GetRequiredService<CaseDesk>().SubmitAsync(CaseDrafts.Draft(), default);
+        // A bound on the wait so a broken nudge fails the test instead of hanging it; not a timing assertion.
+        var received = await _receiver.FirstReceived.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.StopAsync();
+
+        Assert.Equal($"{submitted.CaseNumber}:1", received.Id);
+        Assert.Equal(ExpectedSignature(received), received.Header("webhook-signature"));
     }
 
     [Fact]

@@ -16,6 +16,7 @@ namespace CertTrustBot.Tests.Webhooks;
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
+    private readonly TaskCompletionSource<ReceivedWebhook> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
 
     private WebhookReceiver()
@@ -28,6 +29,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>Every request received, in arrival order, whatever was answered.</summary>
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
+
+    /// <summary>Completes with the first request received.</summary>
+    public Task<ReceivedWebhook> FirstReceived => _first.Task;
 
     /// <summary>The status code the receiver answers with (200 by default).</summary>
     public HttpStatusCode Answer { get; set; } = HttpStatusCode.OK;
@@ -63,10 +67,12 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
-            Received.Enqueue(new ReceivedWebhook(
+            var received = new ReceivedWebhook(
                 request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray(),
-                (int)Answer));
+                (int)Answer);
+            Received.Enqueue(received);
+            _first.TrySetResult(received);
             return Results.StatusCode((int)Answer);
         });
         await app.StartAsync();
