@@ -68,6 +68,17 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     [Fact]
+    public async Task Configured_headers_such_as_the_receivers_own_credentials_are_sent_too()
+    {
+        var bot = NewInstance(new() { ["CaseWebhook:Headers:Authorization"] = "Basic Y2VydHRydXN0OnMzY3JldA==" });
+        await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
+
+        await bot.Dispatcher.RunOnceAsync(default);
+
+        Assert.Equal("Basic Y2VydHRydXN0OnMzY3JldA==", Assert.Single(_receiver.Received).Header("Authorization"));
+    }
+
+    [Fact]
     public async Task The_payload_describes_the_case_without_certificate_bytes_or_conversation_reference()
     {
         var bot = NewInstance();

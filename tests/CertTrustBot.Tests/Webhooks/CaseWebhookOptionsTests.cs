@@ -15,9 +15,12 @@ public sealed class CaseWebhookOptionsTests(AzuriteFixture azurite)
     private const string GoodSecret = "a-shared-secret-of-at-least-32-characters";
 
     [Theory]
-    [InlineData("CaseWebhook:Url", "not a url", "CaseWebhook:Url 'not a url' is not an absolute http(s) URL")]
-    [InlineData("CaseWebhook:Url", "ftp://desk.example.com/hooks", "CaseWebhook:Url 'ftp://desk.example.com/hooks' is not an absolute http(s) URL")]
-    [InlineData("CaseWebhook:Url", "http://desk.example.com/hooks", "CaseWebhook:Url 'http://desk.example.com/hooks' must use https")]
+    [InlineData("CaseWebhook:Url", "not a url", "CaseWebhook:Url is not an absolute http(s) URL")]
+    [InlineData("CaseWebhook:Url", "ftp://desk.example.com/hooks", "CaseWebhook:Url is not an absolute http(s) URL")]
+    [InlineData("CaseWebhook:Url", "http://desk.example.com/hooks", "CaseWebhook:Url (http://desk.example.com) must use https")]
+    [InlineData("CaseWebhook:Url", "https://user:pass@desk.example.com/hooks", "CaseWebhook:Url must not carry credentials")]
+    [InlineData("CaseWebhook:Headers:webhook-signature", "forged", "CaseWebhook:Headers:webhook-signature cannot be set")]
+    [InlineData("CaseWebhook:Headers:Idempotency-Key", "fixed", "CaseWebhook:Headers:Idempotency-Key cannot be set")]
     [InlineData("CaseWebhook:Secret", "", "CaseWebhook:Secret is empty")]
     [InlineData("CaseWebhook:Secret", "too-short", "CaseWebhook:Secret is too short (9 characters)")]
     [InlineData("CaseWebhook:Secret", "whsec_bm90IGJhc2U2NA", "CaseWebhook:Secret starts with 'whsec_' but the rest is not base64")]
@@ -36,13 +39,15 @@ public sealed class CaseWebhookOptionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task The_secret_is_never_shown_in_a_start_up_error()
+    public async Task Neither_the_secret_nor_a_token_in_the_url_is_shown_in_a_start_up_error()
     {
-        using var host = NewHost(new() { ["CaseWebhook:Url"] = "https://desk.example.com/hooks", ["CaseWebhook:Secret"] = "short-but-secret" });
+        using var host = NewHost(new() { ["CaseWebhook:Url"] = "http://automation.example.com/hooks/token-1234", ["CaseWebhook:Secret"] = "short-but-secret" });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
+        Assert.Contains("CaseWebhook:Secret", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("short-but-secret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("token-1234", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -187,6 +187,8 @@ public sealed partial class CaseWebhookDispatcher(
         request.Headers.Add(CaseWebhookSignature.SignatureHeader, CaseWebhookSignature.Sign(_options.SigningKey(), payload.Id, timestamp, body));
         request.Headers.Add(CaseWebhookSignature.IdempotencyKeyHeader, payload.Id);
         request.Headers.Add(CaseWebhookSignature.EventHeader, payload.Type);
+        foreach (var (name, value) in _options.Headers)
+            request.Headers.TryAddWithoutValidation(name, value);
 
         var client = httpClients.CreateClient(HttpClientName);
         try

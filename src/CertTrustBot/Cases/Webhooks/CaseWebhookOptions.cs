@@ -47,6 +47,12 @@ public sealed partial class CaseWebhookOptions
     /// <summary>Prefix of the outbox blobs in the cases container (<c>Storage:CasesContainer</c>).</summary>
     public string OutboxPrefix { get; set; } = "webhook-outbox/";
 
+    /// <summary>
+    /// Extra headers sent with every POST, for receivers that also want their own credentials (ServiceNow's
+    /// <c>Authorization: Basic ...</c>, Jira automation's <c>X-Automation-Webhook-Token</c>). Values are never logged.
+    /// </summary>
+    public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Url);
 
     /// <summary>How long a claimed event is left alone by other instances: the POST's timeout and a margin for storage.</summary>
@@ -60,12 +66,13 @@ public sealed partial class CaseWebhookOptions
         if (!Enabled)
             yield break; // off: nothing else is read
 
+        // Only the scheme and host are ever shown: receivers such as Jira automation put a token in the path or query.
         if (!Uri.TryCreate(Url.Trim(), UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-            yield return $"{SectionName}:Url '{Url}' is not an absolute http(s) URL; set the receiver's https URL, or leave it empty to turn webhooks off.";
+            yield return $"{SectionName}:Url is not an absolute http(s) URL (its value is not shown: it may hold a token); set the receiver's https URL, or leave it empty to turn webhooks off.";
         else if (url.Scheme == Uri.UriSchemeHttp && !IsLoopback(url))
-            yield return $"{SectionName}:Url '{Url}' must use https (plain http is accepted only for a loopback host such as 127.0.0.1 or localhost).";
+            yield return $"{SectionName}:Url ({url.Scheme}://{url.Host}) must use https; plain http is accepted only for a loopback host such as 127.0.0.1 or localhost.";
         else if (!string.IsNullOrEmpty(url.UserInfo))
-            yield return $"{SectionName}:Url must not carry credentials; the receiver checks the signature made with {SectionName}:Secret.";
+            yield return $"{SectionName}:Url must not carry credentials; put them in {SectionName}:Headers:Authorization.";
 
         // The secret itself is never shown: it is a key.
         if (string.IsNullOrWhiteSpace(Secret))
@@ -75,6 +82,14 @@ public sealed partial class CaseWebhookOptions
         else if (!Secret.StartsWith("whsec_", StringComparison.Ordinal) && Secret.Length < MinSecretLength)
             yield return $"{SectionName}:Secret is too short ({Secret.Length} characters); use at least {MinSecretLength}.";
 
+        foreach (var (header, value) in Headers ?? [])
+        {
+            if (!HeaderName().IsMatch(header) || header.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase) || header.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)
+                || ReservedHeaders.Contains(header))
+                yield return $"{SectionName}:Headers:{header} cannot be set: not a header name, or one the webhook sets itself.";
+            else if (string.IsNullOrEmpty(value) || value.Any(char.IsControl))
+                yield return $"{SectionName}:Headers:{header} must have a value on one line.";
+        }
         if (MaxAttempts is < 1 or > 1000)
             yield return $"{SectionName}:MaxAttempts must be between 1 and 1000.";
         if (GiveUpAfter <= TimeSpan.Zero)
@@ -92,6 +107,11 @@ public sealed partial class CaseWebhookOptions
         else if (OutboxPrefix.Split('/')[0] is "records" or "requests" or "counters" or "by-requester" or "by-certificate")
             yield return $"{SectionName}:OutboxPrefix '{OutboxPrefix}' is used by the case desk; choose another (e.g. 'webhook-outbox/').";
     }
+
+    private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Idempotency-Key", "X-CertTrust-Event", "Host", "User-Agent", "Transfer-Encoding", "Connection",
+    };
 
     private static bool IsLoopback(Uri url) =>
         url.IsLoopback || (IPAddress.TryParse(url.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
@@ -111,6 +131,9 @@ public sealed partial class CaseWebhookOptions
         }
         return key.Length >= MinStandardSecretBytes;
     }
+
+    [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
+    private static partial Regex HeaderName();
 
     [GeneratedRegex("^([a-z0-9][a-z0-9-]*/)+$")]
     private static partial Regex BlobPrefix();
