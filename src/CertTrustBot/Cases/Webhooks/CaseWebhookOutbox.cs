@@ -95,6 +95,10 @@ public sealed partial class CaseWebhookOutbox(
         {
             // already nudged
         }
+        catch (ObjectDisposedException)
+        {
+            // shutting down: a case committed now is found by the next start's first pass
+        }
     }
 
     /// <summary>Waits for a nudge or for <paramref name="timeout"/>, whichever comes first.</summary>
