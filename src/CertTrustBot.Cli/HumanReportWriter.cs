@@ -63,10 +63,12 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
             return;
 
         output.WriteLine();
-        if (report.Chain.Count > 0)
+        // One link a line, leaf first: "→" reads as "issued by", the way the chain is walked to the root.
+        for (var link = 0; link < report.Chain.Count; link++)
         {
-            var links = report.Chain.Select(index => $"#{index + 1} {ShortName(report, index)}");
-            Line(2, "Chain", string.Join(" → ", links) + " (leaf → root)");
+            var index = report.Chain[link];
+            var role = index >= 0 && index < report.Certificates.Count ? Short(report.Certificates[index].Role) : "?";
+            Line(2, link == 0 ? "Chain" : "", $"{(link == 0 ? "" : "→ ")}#{index + 1} {ShortName(report, index)} ({role})");
         }
 
         if (report.TrustedRootIndex is { } root && root >= 0 && root < report.Certificates.Count)
@@ -208,6 +210,15 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
         CertificateRole.Root => "root CA",
         CertificateRole.Intermediate => "intermediate CA",
         CertificateRole.Leaf => "leaf (server certificate)",
+        CertificateRole.SelfSignedLeaf => "self-signed leaf",
+        _ => role.ToString(),
+    };
+
+    private static string Short(CertificateRole role) => role switch
+    {
+        CertificateRole.Root => "root",
+        CertificateRole.Intermediate => "intermediate",
+        CertificateRole.Leaf => "leaf",
         CertificateRole.SelfSignedLeaf => "self-signed leaf",
         _ => role.ToString(),
     };

@@ -1,0 +1,54 @@
+using CertTrustBot.Cli;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CertTrustBot.Certificates.Tests.Cli;
+
+/// <summary>One in-process run of <c>certtrust</c>, with what it printed.</summary>
+internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>A day when the badssl.com certificates of 2020–2022 and their CAs were all valid.</summary>
+    public static readonly DateTimeOffset BadSslValid = new(2021, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static CliRun Of(DateTimeOffset now, params string[] args) => Of(now, OutputStyle.Plain, args);
+
+    public static CliRun Of(DateTimeOffset now, OutputStyle style, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exitCode = CertTrustCli.Run(args, stdout, stderr, new FakeTimeProvider(now), style);
+        return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
+    }
+}
+
+/// <summary>The certificates in Cli/Data (see SOURCES.md there), found from the test binaries up to the repository.</summary>
+internal static class TestFiles
+{
+    private static readonly Lazy<string> Folder = new(() =>
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "CertTrustBot.Certificates.Tests", "Cli", "Data");
+            if (Directory.Exists(candidate))
+                return candidate;
+        }
+        throw new DirectoryNotFoundException("tests/CertTrustBot.Certificates.Tests/Cli/Data not found above " + AppContext.BaseDirectory);
+    });
+
+    public static string File(string name) => Path.Combine(Folder.Value, name);
+
+    public static string SelfSigned => File("wildcard-self-signed.pem");
+    public static string Rsa2048LeafAndIntermediate => File("wildcard-rsa2048.pem");
+    public static string Rsa2048FullChain => File("wildcard-rsa2048-full-chain.pem");
+    public static string Ecc256 => File("wildcard-ecc256.pem");
+    public static string TenThousandSans => File("subdomain-10000-sans.pem");
+    public static string Expired => File("wildcard-expired.pem");
+    public static string IsrgRootX1 => File("isrg-root-x1.pem");
+
+    /// <summary>The certificates of a PEM file, read by .NET directly, to compute expected values independently of the CLI.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2Collection Load(string path)
+    {
+        var collection = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        collection.ImportFromPemFile(path);
+        return collection;
+    }
+}
