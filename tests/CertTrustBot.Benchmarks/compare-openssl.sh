@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Side-by-side wall time and peak memory of `certtrust check --json` and `openssl storeutl -noout -text -certs`
+# on Debian's CA bundle concatenated 20 times (2,880 real roots), plus peak memory at 144, 1,440 and 2,880
+# certificates to show how memory grows.
+#
+#   tests/CertTrustBot.Benchmarks/compare-openssl.sh            # publish the CLI, then measure
+#   RUNS=20 tests/CertTrustBot.Benchmarks/compare-openssl.sh    # more runs
+#   CERTTRUST=/path/to/published/certtrust tests/...            # measure an already published CLI
+#
+# The CLI is published in Release (`dotnet publish -c Release`) and its apphost is run directly, so neither a
+# build nor `dotnet run` is measured. Both tools write to /dev/null. Timing uses hyperfine when installed
+# (`apt-get install -y hyperfine`), else a bash loop around /usr/bin/time; peak memory always uses /usr/bin/time.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bundle=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
+runs=${RUNS:-10}
+work=$(mktemp -d "${TMPDIR:-/tmp}/certtrust-compare.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+[[ -r $bundle ]] || { echo "CA bundle not found: $bundle (set CA_BUNDLE)" >&2; exit 1; }
+command -v openssl >/dev/null || { echo "openssl not found" >&2; exit 1; }
+[[ -x /usr/bin/time ]] || { echo "/usr/bin/time not found (apt-get install -y time)" >&2; exit 1; }
+
+if [[ -n ${CERTTRUST:-} ]]; then
+    certtrust=$CERTTRUST
+else
+    echo "Publishing the CLI (Release) ..." >&2
+    dotnet publish "$repo/src/CertTrustBot.Cli" -c Release -o "$work/publish" --nologo -v quiet >&2
+    certtrust=$work/publish/certtrust
+fi
+
+per_copy=$(grep -c -- '-----BEGIN CERTIFICATE-----' "$bundle")
+for copies in 1 10 20; do
+    for ((i = 0; i < copies; i++)); do cat "$bundle"; done > "$work/roots-x$copies.pem"
+done
+big=$work/roots-x20.pem
+count=$((per_copy * 20))
+
+# Both tools must really read every certificate, or the comparison means nothing.
+"$certtrust" check --json "$big" > "$work/certtrust.json" || true
+seen=$(python3 -c 'import json,sys; print(sum(len(f["certificates"]) for f in json.load(open(sys.argv[1]))["files"]))' "$work/certtrust.json")
+openssl_seen=$(openssl storeutl -noout -text -certs "$big" 2>/dev/null | grep -c '^ *Certificate:$' || true)
+echo "File: $count certificates ($(du -k "$big" | cut -f1) KiB), Debian's bundle x20."
+echo "certtrust reported $seen certificates; openssl printed $openssl_seen."
+[[ $seen == "$count" ]] || { echo "certtrust did not report every certificate" >&2; exit 1; }
+
+certtrust_cmd=("$certtrust" check --json "$big")
+openssl_cmd=(openssl storeutl -noout -text -certs "$big")
+
+echo
+echo "== Wall time, $runs runs each, $(nproc) CPUs, $(uname -sr) =="
+if command -v hyperfine >/dev/null; then
+    # -N: no intermediate shell; -i: certtrust exits 2 when a file is blocked, which is not a failure here.
+    hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$work/times.json" \
+        -n certtrust "${certtrust_cmd[*]}" \
+        -n openssl "${openssl_cmd[*]}" >&2
+    python3 - "$work/times.json" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+c, o = results["certtrust"], results["openssl"]
+for name, r in (("certtrust check --json", c), ("openssl storeutl -text", o)):
+    print(f"{name:24} mean {r['mean']*1000:8.1f} ms ± {r['stddev']*1000:6.1f}   median {r['median']*1000:8.1f} ms   min {r['min']*1000:8.1f} ms")
+print(f"ratio certtrust/openssl  mean {c['mean']/o['mean']:.2f}   median {c['median']/o['median']:.2f}")
+PY
+else
+    loop() { # prints the mean wall time in seconds of "$@" over $runs runs
+        local total=0 t
+        for ((r = 0; r < runs; r++)); do
+            t=$({ /usr/bin/time -f '%e' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+            total=$(echo "$total + $t" | bc -l)
+        done
+        echo "scale=3; $total / $runs" | bc -l
+    }
+    "${certtrust_cmd[@]}" > /dev/null || true; "${openssl_cmd[@]}" > /dev/null 2>&1 # warm the page cache
+    c=$(loop "${certtrust_cmd[@]}"); o=$(loop "${openssl_cmd[@]}")
+    echo "certtrust check --json   mean ${c} s"
+    echo "openssl storeutl -text   mean ${o} s"
+    echo "ratio certtrust/openssl  $(echo "scale=2; $c / $o" | bc -l)"
+fi
+
+echo
+echo "== Peak memory (max RSS, /usr/bin/time -f %M, median of 3) =="
+rss() { # median max RSS in KiB of "$@" over 3 runs
+    local values=()
+    for r in 1 2 3; do
+        values+=("$({ /usr/bin/time -f '%M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)")
+    done
+    printf '%s\n' "${values[@]}" | sort -n | sed -n 2p
+}
+printf '%8s %16s %16s %14s %14s\n' certs "certtrust KiB" "openssl KiB" "certtrust s" "openssl s"
+declare -A certtrust_rss
+for copies in 1 10 20; do
+    file=$work/roots-x$copies.pem
+    n=$((per_copy * copies))
+    c=$(rss "$certtrust" check --json "$file")
+    o=$(rss openssl storeutl -noout -text -certs "$file")
+    ct=$({ /usr/bin/time -f '%e' "$certtrust" check --json "$file" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+    ot=$({ /usr/bin/time -f '%e' openssl storeutl -noout -text -certs "$file" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+    certtrust_rss[$copies]=$c
+    printf '%8d %16d %16d %14s %14s\n' "$n" "$c" "$o" "$ct" "$ot"
+done
+python3 - "$per_copy" "${certtrust_rss[1]}" "${certtrust_rss[10]}" "${certtrust_rss[20]}" <<'PY'
+import sys
+per, r1, r10, r20 = (int(x) for x in sys.argv[1:])
+n1, n10, n20 = per, per * 10, per * 20
+a = (r10 - r1) / (n10 - n1)
+b = (r20 - r10) / (n20 - n10)
+print(f"certtrust memory per extra certificate: {a:.1f} KiB from {n1} to {n10}, {b:.1f} KiB from {n10} to {n20}")
+verdict = "linear or better" if b <= a * 1.25 + 1 else "GROWS FASTER THAN LINEAR"
+print(f"=> {verdict}")
+PY
