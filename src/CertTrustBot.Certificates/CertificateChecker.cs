@@ -1,0 +1,589 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace CertTrustBot.Certificates;
+
+/// <summary>
+/// Checks a file a customer sent for the Trusted Root store: what it is, every certificate in it, the chain inside
+/// the file, the findings and the verdict. Pure: no I/O, the clock is injected, and no input makes it throw.
+/// </summary>
+public sealed class CertificateChecker
+{
+    private const int MaxIssuerCandidates = 16;
+
+    private readonly TimeProvider clock;
+    private readonly CheckLimits limits;
+
+    public CertificateChecker(TimeProvider? clock = null, CheckLimits? limits = null)
+    {
+        this.clock = clock ?? TimeProvider.System;
+        this.limits = limits ?? CheckLimits.Default;
+    }
+
+    public CertificateReport Check(CheckRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return new Run(request, clock.GetUtcNow(), limits).Execute();
+        }
+#pragma warning disable CA1031 // The contract is that no input can make the check throw: anything unexpected blocks the file.
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            var finding = new Finding(FindingCodes.FileUnknown, Severity.Block,
+                $"The file could not be read ({e.GetType().Name}).",
+                "Send the root CA certificate of the system as a .cer, .crt or .pem file.");
+            return new CertificateReport
+            {
+                FileName = request.FileName ?? "",
+                Format = CertificateFormat.Unknown,
+                Verdict = Verdict.Block,
+                Headline = "Blocked: " + FindingCodes.Get(FindingCodes.FileUnknown).Meaning,
+                Certificates = [],
+                Chain = [],
+                Findings = [finding],
+            };
+        }
+    }
+
+    /// <summary>One certificate as the file holds it once, however often it is repeated.</summary>
+    private sealed class Entry(ParsedCertificate certificate, int firstIndex)
+    {
+        public ParsedCertificate Certificate { get; } = certificate;
+        public int FirstIndex { get; } = firstIndex;
+        public required string Subject { get; init; }
+        public required string Issuer { get; init; }
+        public required string Sha256 { get; init; }
+        public required string Sha1 { get; init; }
+        public required (string Algorithm, int? Size, string? Curve) Key { get; init; }
+        public required SignatureAlgorithm Signature { get; init; }
+        public required bool IsSelfSigned { get; init; }
+        public bool? SelfSignatureValid { get; set; }
+        public int? Parent { get; set; }
+        public bool IssuesOthers { get; set; }
+        public CertificateRole Role { get; set; }
+        public CertificateDetails? Details { get; set; }
+
+        /// <summary>The name shown to a customer: the subject, or the first SAN when the subject is empty.</summary>
+        public string Name => Subject.Length > 0 ? Subject
+            : Certificate.SubjectAlternativeNames.Count > 0 ? Certificate.SubjectAlternativeNames[0] : "(no subject)";
+    }
+
+    /// <summary>The state of one check, so the steps read top to bottom without passing ten arguments around.</summary>
+    private sealed class Run(CheckRequest request, DateTimeOffset now, CheckLimits limits)
+    {
+        private readonly List<Finding> findings = [];
+        private readonly List<Entry> entries = [];
+        private readonly List<int> fileToEntry = [];
+        private readonly Dictionary<string, int> bySha256 = new(StringComparer.Ordinal);
+        private int duplicates;
+
+        public CertificateReport Execute()
+        {
+            var contents = CertificateFileReader.Read(request.Content, limits);
+            findings.AddRange(contents.Findings);
+            if (contents.Format != CertificateFormat.TooLarge) ReadCertificates(contents);
+
+            BuildChains();
+            var chain = MainChain();
+            int? trustedRoot = chain.Count > 0 && entries[chain[^1]].IsSelfSigned ? chain[^1] : null;
+            foreach (var entry in entries) CheckCertificate(entry);
+            CheckChain(chain);
+            CheckHostName();
+
+            if (contents.Certificates.Count == 0 && findings.TrueForAll(f => f.Severity != Severity.Block))
+            {
+                Add(FindingCodes.FileNoCertificates, null, "The file holds no certificate.",
+                    "Send the root CA certificate of the system as a .cer, .crt or .pem file.");
+            }
+
+            var certificates = BuildDetails();
+            var ordered = findings.OrderByDescending(f => f.Severity).ToList(); // stable: file order within a severity
+            var verdict = ordered.Exists(f => f.Severity == Severity.Block) ? Verdict.Block
+                : ordered.Exists(f => f.Severity == Severity.Warn) ? Verdict.Warn
+                : Verdict.Accept;
+            return new CertificateReport
+            {
+                FileName = request.FileName ?? "",
+                Format = contents.Format,
+                Verdict = verdict,
+                Headline = Headline(verdict, ordered, chain, trustedRoot),
+                Certificates = certificates,
+                Chain = chain.ConvertAll(e => entries[e].FirstIndex),
+                TrustedRootIndex = trustedRoot is { } root ? entries[root].FirstIndex : null,
+                Findings = ordered,
+            };
+        }
+
+        private void Add(string code, int? index, string message, string advice) =>
+            findings.Add(new Finding(code, FindingCodes.Get(code).Severity, message, advice, index));
+
+        private void ReadCertificates(FileContents contents)
+        {
+            foreach (var extracted in contents.Certificates)
+            {
+                if (extracted.Der is not { } der)
+                {
+                    Add(FindingCodes.CertUnreadable, null, $"The certificate in {extracted.Origin} cannot be read: {extracted.Problem}.",
+                        "Export the certificate again and send the file itself, rather than text copied from a screen or e-mail.");
+                    continue;
+                }
+                var sha256 = Convert.ToHexString(SHA256.HashData(der));
+                if (bySha256.TryGetValue(sha256, out var known))
+                {
+                    fileToEntry.Add(known); // the same certificate again: checked once, listed every time
+                    duplicates++;
+                    continue;
+                }
+                if (Analyse(der, sha256, extracted.Origin) is not { } entry) continue;
+                bySha256.Add(sha256, entries.Count);
+                fileToEntry.Add(entries.Count);
+                entries.Add(entry);
+            }
+        }
+
+        private Entry? Analyse(byte[] der, string sha256, string origin)
+        {
+            ParsedCertificate certificate;
+            try
+            {
+                certificate = ParsedCertificate.Parse(der);
+                // The platform must be able to load it too, or Windows will not either.
+                using var loaded = X509CertificateLoader.LoadCertificate(der);
+            }
+            catch (Exception e) when (e is CertificateParseException or CryptographicException)
+            {
+                var reason = e is CertificateParseException ? e.Message : "the platform cannot load it";
+                Add(FindingCodes.CertUnreadable, null, $"The certificate in {origin} cannot be read: {reason}.",
+                    "Export the certificate again and send the complete file.");
+                return null;
+            }
+
+            var subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
+            var issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
+            var keyIdsAgree = certificate.AuthorityKeyIdentifier is not { } aki || certificate.SubjectKeyIdentifier is not { } ski
+                || aki.Span.SequenceEqual(ski.Span);
+            var entry = new Entry(certificate, fileToEntry.Count)
+            {
+                Subject = subject,
+                Issuer = issuer,
+                Sha256 = sha256,
+#pragma warning disable CA5350 // SHA-1 is the thumbprint Windows and certutil show; it identifies, it does not protect.
+                Sha1 = Convert.ToHexString(SHA1.HashData(der)),
+#pragma warning restore CA5350
+                Key = certificate.DescribeKey(),
+                Signature = certificate.DescribeSignature().Algorithm,
+                IsSelfSigned = keyIdsAgree && string.Equals(subject, issuer, StringComparison.OrdinalIgnoreCase),
+            };
+            if (entry.IsSelfSigned) entry.SelfSignatureValid = SignatureVerifier.Verify(certificate, certificate);
+            return entry;
+        }
+
+        /// <summary>Finds each certificate's issuer in the file: candidates by subject name, then key identifiers, then signature.</summary>
+        private void BuildChains()
+        {
+            var bySubject = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (!bySubject.TryGetValue(entries[i].Subject, out var list)) bySubject[entries[i].Subject] = list = [];
+                list.Add(i);
+            }
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var child = entries[i];
+                if (child.IsSelfSigned || !bySubject.TryGetValue(child.Issuer, out var candidates)) continue;
+                int? unverified = null;
+                foreach (var c in candidates.Take(MaxIssuerCandidates))
+                {
+                    if (c == i) continue;
+                    if (child.Certificate.AuthorityKeyIdentifier is { } aki && entries[c].Certificate.SubjectKeyIdentifier is { } ski
+                        && !aki.Span.SequenceEqual(ski.Span)) continue;
+                    var verified = SignatureVerifier.Verify(child.Certificate, entries[c].Certificate);
+                    if (verified == true)
+                    {
+                        child.Parent = c;
+                        break;
+                    }
+                    if (verified is null) unverified ??= c; // an algorithm this platform cannot check: trust the names
+                }
+                child.Parent ??= unverified;
+                if (child.Parent is { } parent) entries[parent].IssuesOthers = true;
+            }
+            foreach (var entry in entries)
+            {
+                var certificate = entry.Certificate;
+                var actsAsCa = certificate.IsCertificateAuthority == true || certificate.HasKeyCertSign || entry.IssuesOthers;
+                entry.Role = entry.IsSelfSigned
+                    ? (actsAsCa ? CertificateRole.Root : CertificateRole.SelfSignedLeaf)
+                    : (certificate.IsCertificateAuthority == true || entry.IssuesOthers ? CertificateRole.Intermediate : CertificateRole.Leaf);
+            }
+        }
+
+        /// <summary>The top of the chain above an entry, found by following issuers inside the file.</summary>
+        private int Top(int index)
+        {
+            for (var steps = 0; steps < entries.Count && entries[index].Parent is { } parent; steps++) index = parent;
+            return index;
+        }
+
+        /// <summary>Leaf first: from the first certificate that issues nothing (preferring one that is not self-signed) up to its root.</summary>
+        private List<int> MainChain()
+        {
+            var chain = new List<int>();
+            if (entries.Count == 0) return chain;
+            var start = entries.FindIndex(e => !e.IssuesOthers && !e.IsSelfSigned);
+            if (start < 0) start = entries.FindIndex(e => !e.IssuesOthers);
+            if (start < 0) start = 0;
+            var seen = new HashSet<int>();
+            for (int? at = start; at is { } i && seen.Add(i); at = entries[i].Parent) chain.Add(i);
+            return chain;
+        }
+
+        private void CheckCertificate(Entry entry)
+        {
+            var c = entry.Certificate;
+            var i = entry.FirstIndex;
+            var name = $"'{entry.Name}'";
+            var daysLeft = DaysLeft(c.NotAfter);
+
+            // Validity against the injected clock.
+            if (now < c.NotBefore)
+            {
+                Add(FindingCodes.CertNotYetValid, i,
+                    $"{name} is not valid until {c.NotBefore:yyyy-MM-dd HH:mm} UTC. Until then Windows does not trust it and every connection using it fails.",
+                    "Check which certificate the system presents today and send that one (or check the clock of the machine that created it).");
+            }
+            else if (now > c.NotAfter)
+            {
+                Add(FindingCodes.CertExpired, i,
+                    $"{name} expired on {c.NotAfter:yyyy-MM-dd} ({-daysLeft} days ago). Windows does not trust an expired certificate, so connections would fail.",
+                    "Ask the system's owner for the current, renewed certificate and send that one.");
+            }
+            else
+            {
+                if (daysLeft < 30)
+                {
+                    Add(FindingCodes.CertExpiresSoon, i,
+                        $"{name} expires on {c.NotAfter:yyyy-MM-dd}, in {daysLeft} days. When it expires every call to the system fails until the renewed one is installed.",
+                        "Ask whether a renewed certificate exists already and send it too; otherwise plan the renewal now.");
+                }
+                if (request.ExpectedCompletion is { } completion && c.NotAfter < completion)
+                {
+                    Add(FindingCodes.CertExpiresBeforeCompletion, i,
+                        $"{name} expires on {c.NotAfter:yyyy-MM-dd}, before the installation is expected to be done ({completion:yyyy-MM-dd}).",
+                        "Ask the system's owner for the renewed certificate and send that one instead.");
+                }
+            }
+
+            // Algorithms.
+            var signature = entry.Signature;
+            var (keyAlgorithm, keySize, curve) = entry.Key;
+            if (signature.IsBrokenHash)
+            {
+                Add(FindingCodes.CertWeakSignatureHash, i,
+                    $"{name} is signed with {signature.FriendlyName}. {signature.HashName} is broken: such signatures can be forged, and Windows rejects them.",
+                    "Ask the system's owner for a certificate signed with SHA-256 or stronger.");
+            }
+            if (signature.Scheme is SignatureScheme.Ed25519 or SignatureScheme.Ed448 || keyAlgorithm is "Ed25519" or "Ed448")
+            {
+                var what = keyAlgorithm is "Ed25519" or "Ed448" ? keyAlgorithm : signature.FriendlyName;
+                Add(FindingCodes.CertEdDsa, i,
+                    $"{name} uses {what}, which Windows Server and .NET cannot use (\"Invalid algorithm specified\"): connections would fail.",
+                    "Ask for a certificate with an RSA key of 2048 bits or more, or an ECDSA P-256 or P-384 key.");
+            }
+            if (keyAlgorithm == "RSA" && keySize is { } bits && bits < 2048)
+            {
+                Add(FindingCodes.CertRsaKeyTooSmall, i,
+                    $"{name} has an RSA key of only {bits} bits. Keys shorter than 2048 bits can be broken and are no longer trusted.",
+                    "Ask for a certificate with an RSA key of at least 2048 bits (or ECDSA P-256).");
+            }
+            if (signature.IsSha1)
+            {
+                if (entry.IsSelfSigned)
+                {
+                    Add(FindingCodes.CertSha1SelfSignedRoot, i,
+                        $"{name} signs itself with SHA-1. A trusted root's own signature is not checked, so this still works, but it is a sign of an old certificate.",
+                        "You may go on. Ask whether a newer root signed with SHA-256 is available.");
+                }
+                else
+                {
+                    Add(FindingCodes.CertSha1Signature, i,
+                        $"{name} is signed with SHA-1 by '{entry.Issuer}'. SHA-1 signatures can be forged, and current clients reject them.",
+                        "Ask the system's owner for a certificate signed with SHA-256.");
+                }
+            }
+            if (curve == "P-521")
+            {
+                Add(FindingCodes.CertEcdsaP521, i,
+                    $"{name} has an ECDSA P-521 key. Windows Server 2016 supports it, but not by default, so connections may fail.",
+                    "Prefer a certificate with an ECDSA P-256/P-384 or RSA key; otherwise the servers' TLS settings must enable P-521.");
+            }
+            if (signature.Scheme == SignatureScheme.RsaPss || c.KeyOid == Algorithms.RsaPss)
+            {
+                Add(FindingCodes.CertRsaPss, i,
+                    $"{name} uses RSASSA-PSS ({signature.HashName}). Support for it on Windows Server 2016 is not confirmed.",
+                    "Prefer a certificate signed with SHA256withRSA or ECDSA; otherwise test the connection before relying on it.");
+            }
+            if (signature.Scheme == SignatureScheme.Unknown
+                || (keyAlgorithm is not ("RSA" or "ECDSA" or "DSA" or "Ed25519" or "Ed448"))
+                || (keyAlgorithm == "ECDSA" && curve is not ("P-256" or "P-384" or "P-521")))
+            {
+                Add(FindingCodes.CertUnknownAlgorithm, i,
+                    $"{name} uses an algorithm this check does not know (key {keyAlgorithm}{(curve is null ? "" : " " + curve)}, signature {signature.FriendlyName}). Windows may not support it.",
+                    "Prefer a certificate with an RSA (2048 bits or more) or ECDSA P-256/P-384 key, signed with SHA-256 or stronger.");
+            }
+
+            // Structure.
+            if (c.Version < 3)
+            {
+                Add(FindingCodes.CertVersion1, i,
+                    $"{name} is a version {c.Version} certificate: it has no extensions, so it cannot say whether it is a CA or which names it covers.",
+                    "Prefer a current (version 3) certificate if the system's owner has one.");
+            }
+            if (entry.Role == CertificateRole.Root && c.IsCertificateAuthority != true)
+            {
+                Add(FindingCodes.CertRootNotCa, i,
+                    $"{name} is a root, but it does not say it is a CA (basicConstraints cA=true {(c.IsCertificateAuthority is null ? "is missing" : "is false")}). Windows may refuse to build chains through it.",
+                    "Ask whether a proper root CA certificate exists; go on only if the system's owner confirms this one.");
+            }
+            if (entry.Role == CertificateRole.Root && c.KeyUsageBits is not null && !c.HasKeyCertSign)
+            {
+                Add(FindingCodes.CertRootWithoutKeyCertSign, i,
+                    $"{name} is a root, but its key usage does not allow signing certificates (keyCertSign). Windows will not accept certificates it issued.",
+                    "Ask whether a proper root CA certificate exists; go on only if the system's owner confirms this one.");
+            }
+            if (entry.Role != CertificateRole.Root && c.HasKeyCertSign && c.IsCertificateAuthority != true)
+            {
+                Add(FindingCodes.CertKeyCertSignWithoutCa, i,
+                    $"{name} may sign certificates (keyCertSign) but does not say it is a CA (basicConstraints cA=true). This is contradictory and Windows may reject it.",
+                    "Ask the system's owner to check how the certificate was made.");
+            }
+            if (entry.IsSelfSigned && entry.SelfSignatureValid == false)
+            {
+                Add(FindingCodes.CertSelfSignatureInvalid, i,
+                    $"{name} says it signed itself, but its signature does not match its own key: the file is corrupt, or the certificate was forged.",
+                    "Export the certificate again from the system and send the new file. If it fails again, this certificate must not be trusted.");
+            }
+
+            // Already requested?
+            if (AlreadyRequested(entry.Sha256) is { } description)
+            {
+                Add(FindingCodes.CertAlreadyRequested, i,
+                    $"{name} (SHA-256 {entry.Sha256}) was already requested or installed: {description}.",
+                    "No need to request it again, unless it is for another environment.");
+            }
+
+            CheckRole(entry, name);
+        }
+
+        private void CheckRole(Entry entry, string name)
+        {
+            var i = entry.FirstIndex;
+            var top = entries[Top(entries.IndexOf(entry))];
+            var rootInFile = top != entry && top.IsSelfSigned;
+            switch (entry.Role)
+            {
+                case CertificateRole.Root:
+                    Add(FindingCodes.CertRole, i, $"{name} is a self-signed root CA: it goes into the Trusted Root Certification Authorities store.", "");
+                    break;
+                case CertificateRole.SelfSignedLeaf:
+                    var names = entry.Certificate.SubjectAlternativeNames.Count == 0 ? "no names in its SAN"
+                        : string.Join(", ", entry.Certificate.SubjectAlternativeNames.Take(5)) + (entry.Certificate.SubjectAlternativeNames.Count > 5 ? ", ..." : "");
+                    Add(FindingCodes.CertSelfSignedLeaf, i,
+                        $"{name} is a self-signed server certificate, not a CA. Trusting it works only for the host names it lists ({names}), and must be done again each time it is renewed.",
+                        "You may go on if the system really presents this certificate; the host name check matters here. Better: ask whether the system can use a certificate from a CA, and send that CA's root.");
+                    break;
+                case CertificateRole.Intermediate when rootInFile:
+                    Add(FindingCodes.CertRole, i,
+                        $"{name} is an intermediate CA issued by '{entry.Issuer}': it goes into the Intermediate Certification Authorities store; the root in this file goes into Trusted Root.", "");
+                    break;
+                case CertificateRole.Intermediate:
+                    Add(FindingCodes.CertIntermediate, i,
+                        $"{name} is an intermediate CA certificate, issued by '{entry.Issuer}'. It belongs in the Intermediate Certification Authorities store; the Trusted Root store still needs the root CA at the top of the chain ('{top.Issuer}').",
+                        "Ask the system's owner for the root certificate (or the whole chain as one .pem/.p7b).");
+                    break;
+                case CertificateRole.Leaf when rootInFile:
+                    Add(FindingCodes.CertRole, i,
+                        $"{name} is the server's own certificate: it is not installed. Only the root '{top.Subject}' goes into the Trusted Root store.", "");
+                    break;
+                default:
+                    Add(FindingCodes.CertLeaf, i,
+                        $"This is the server's own certificate ({name}), issued by '{entry.Issuer}'. The Trusted Root store needs the root CA that issued it, not the server's certificate.",
+                        "Ask the system's owner for the root certificate (or the whole chain as one .pem/.p7b).");
+                    break;
+            }
+            if (entries.Count > 1 && !entry.IsSelfSigned && entry.Parent is null)
+            {
+                Add(FindingCodes.ChainIncomplete, i,
+                    $"{name} was issued by '{entry.Issuer}', which is not in the file: the chain in the file stops before its root.",
+                    $"Ask for the missing certificate '{entry.Issuer}', ideally the whole chain up to the root as one .pem or .p7b.");
+            }
+        }
+
+        private string? AlreadyRequested(string sha256)
+        {
+            if (request.AlreadyRequested is not { Count: > 0 } known) return null;
+            if (known.TryGetValue(sha256, out var exact)) return exact;
+            foreach (var (thumbprint, description) in known)
+            {
+                var normalised = thumbprint.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+                if (string.Equals(normalised, sha256, StringComparison.OrdinalIgnoreCase)) return description;
+            }
+            return null;
+        }
+
+        private void CheckChain(List<int> chain)
+        {
+            var roots = entries.Count(e => e.Role == CertificateRole.Root);
+            if (roots > 1)
+            {
+                Add(FindingCodes.ChainSeveralRoots, null,
+                    $"The file holds {roots} root certificates. Each would be added to the Trusted Root store of every front end, though a system usually needs only one.",
+                    "Check that all of them are needed, or send only the root CA of the system's own chain.");
+            }
+            if (chain.Count > 1)
+            {
+                Add(FindingCodes.ChainPath, null,
+                    "Chain in the file: " + string.Join(" → ", chain.Select(e => $"'{entries[e].Name}'")) + ".", "");
+            }
+            if (duplicates > 0)
+            {
+                Add(FindingCodes.FileDuplicates, null,
+                    $"{duplicates} certificate{(duplicates == 1 ? "" : "s")} in the file {(duplicates == 1 ? "is a copy" : "are copies")} of another one; each is checked once.", "");
+            }
+        }
+
+        private void CheckHostName()
+        {
+            if (HostNameMatcher.Normalise(request.HostName) is not { } host) return;
+            var servers = entries.Where(e => e.Role is CertificateRole.Leaf or CertificateRole.SelfSignedLeaf).ToList();
+            if (servers.Count == 0)
+            {
+                if (entries.Count > 0)
+                {
+                    Add(FindingCodes.HostNotChecked, null,
+                        $"The file holds only CA certificates, so the host name '{host}' cannot be compared here; it is checked when the servers connect.", "");
+                }
+                return;
+            }
+            foreach (var server in servers)
+            {
+                var sans = server.Certificate.SubjectAlternativeNames;
+                var name = $"'{server.Name}'";
+                if (sans.Exists(san => HostNameMatcher.Matches(san, host)))
+                {
+                    Add(FindingCodes.HostMatch, server.FirstIndex, $"{name} covers the host name '{host}'.", "");
+                }
+                else if (CommonNames(server.Certificate).Any(cn => HostNameMatcher.Matches(cn, host)))
+                {
+                    Add(FindingCodes.HostOnlyInCn, server.FirstIndex,
+                        $"{name} names '{host}' only in its subject (CN), not in its Subject Alternative Names. Current clients ignore the CN, so connections may fail with a name mismatch.",
+                        "Ask the system's owner for a certificate that lists the host name in its SAN.");
+                }
+                else
+                {
+                    var listed = sans.Count == 0 ? "no names at all" : string.Join(", ", sans.Take(5)) + (sans.Count > 5 ? $" and {sans.Count - 5} more" : "");
+                    Add(FindingCodes.HostNotInSan, server.FirstIndex,
+                        $"{name} does not cover the host name '{host}' (it lists {listed}). Connections to '{host}' would fail with a name mismatch.",
+                        "Check the host name, or ask the system's owner for the certificate that this host actually presents.");
+                }
+            }
+        }
+
+        private static IEnumerable<string> CommonNames(ParsedCertificate certificate)
+        {
+            foreach (var rdn in new X500DistinguishedName(certificate.SubjectName.Span).EnumerateRelativeDistinguishedNames())
+            {
+                if (rdn.HasMultipleElements) continue;
+                if (rdn.GetSingleElementType().Value == "2.5.4.3" && rdn.GetSingleElementValue() is { } cn) yield return cn;
+            }
+        }
+
+        private int DaysLeft(DateTimeOffset notAfter) => (int)Math.Floor((notAfter - now).TotalDays);
+
+        private List<CertificateDetails> BuildDetails()
+        {
+            var details = new List<CertificateDetails>(fileToEntry.Count);
+            for (var index = 0; index < fileToEntry.Count; index++)
+            {
+                var entry = entries[fileToEntry[index]];
+                if (entry.Details is { } first)
+                {
+                    details.Add(first with { Index = index });
+                    continue;
+                }
+                var c = entry.Certificate;
+                entry.Details = new CertificateDetails
+                {
+                    Index = index,
+                    Role = entry.Role,
+                    Subject = entry.Subject,
+                    Issuer = entry.Issuer,
+                    SerialNumber = c.SerialNumber,
+                    NotBefore = c.NotBefore,
+                    NotAfter = c.NotAfter,
+                    DaysLeft = DaysLeft(c.NotAfter),
+                    KeyAlgorithm = entry.Key.Algorithm,
+                    KeySize = entry.Key.Size,
+                    Curve = entry.Key.Curve,
+                    SignatureAlgorithm = entry.Signature.FriendlyName,
+                    SubjectAlternativeNames = c.SubjectAlternativeNames,
+                    Sha256 = entry.Sha256,
+                    Sha1 = entry.Sha1,
+                    Version = c.Version,
+                    IsSelfSigned = entry.IsSelfSigned,
+                    IsCertificateAuthority = c.IsCertificateAuthority,
+                    PathLengthConstraint = c.PathLengthConstraint,
+                    KeyUsages = c.KeyUsageNamesList(),
+                    Der = c.Der,
+                };
+                details.Add(entry.Details);
+            }
+            return details;
+        }
+
+        private string Headline(Verdict verdict, List<Finding> ordered, List<int> chain, int? trustedRoot)
+        {
+            if (verdict == Verdict.Block)
+            {
+                var blocks = ordered.Where(f => f.Severity == Severity.Block).ToList();
+                var more = blocks.Select(f => f.Code).Distinct().Count() - 1;
+                return "Blocked: " + FindingCodes.Get(blocks[0].Code).Meaning + (more > 0 ? $" (and {more} more problem{(more == 1 ? "" : "s")})" : "");
+            }
+            if (chain.Count == 0) return "No certificate";
+            var entry = entries[trustedRoot ?? chain[0]];
+            var role = entry.Role switch
+            {
+                CertificateRole.Root => "Self-signed root",
+                CertificateRole.SelfSignedLeaf => "Self-signed server certificate",
+                CertificateRole.Intermediate => "Intermediate CA, not a root",
+                _ => "Server certificate, not a root",
+            };
+            var roots = entries.Count(e => e.Role == CertificateRole.Root);
+            if (roots > 1) role = $"{roots} roots, first: {role}";
+            else if (chain.Count > 1) role += $" of a {chain.Count}-certificate chain";
+            var (algorithm, size, curve) = entry.Key;
+            var key = algorithm switch
+            {
+                "ECDSA" => $"ECDSA {curve}",
+                _ when size is { } bits => $"{algorithm} {bits}",
+                _ => algorithm,
+            };
+            var signature = entry.Signature.Scheme switch
+            {
+                SignatureScheme.RsaPss => $"RSASSA-PSS {entry.Signature.HashName}",
+                SignatureScheme.Ed25519 or SignatureScheme.Ed448 or SignatureScheme.Unknown => entry.Signature.FriendlyName,
+                _ => entry.Signature.HashName,
+            };
+            var days = DaysLeft(entry.Certificate.NotAfter);
+            var left = days >= 365
+                ? string.Create(CultureInfo.InvariantCulture, $"{days / 365.25:0.0} years")
+                : $"{days} day{(days == 1 ? "" : "s")}";
+            var line = string.Create(CultureInfo.InvariantCulture, $"{role} · {key} · {signature} · valid until {entry.Certificate.NotAfter:yyyy-MM-dd} ({left})");
+            if (ordered.Exists(f => f.Code == FindingCodes.HostNotInSan)) line += " · host MISMATCH";
+            return line;
+        }
+    }
+}
