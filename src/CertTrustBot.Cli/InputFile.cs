@@ -9,7 +9,7 @@ internal static class InputFile
     /// Reads at most <paramref name="maxBytes"/> + 1 bytes: enough for the engine to see that a file is too large and
     /// say so, without loading a multi-gigabyte file (or an endless device) into memory.
     /// </summary>
-    public static Result Read(string path, int maxBytes)
+    public static Result Read(string path, long maxBytes)
     {
         if (path.Length == 0)
             return new(default, "The file name is empty.");
@@ -19,7 +19,7 @@ internal static class InputFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-            var cap = maxBytes + 1;
+            var cap = (int)Math.Min(maxBytes + 1, Array.MaxLength);
             var size = stream.CanSeek ? (int)Math.Min(stream.Length, cap) : 64 * 1024;
             var buffer = new byte[size];
             var total = 0;
