@@ -6,6 +6,7 @@
 #   tests/CertTrustBot.Benchmarks/compare-openssl.sh            # publish the CLI, then measure
 #   RUNS=20 tests/CertTrustBot.Benchmarks/compare-openssl.sh    # more runs
 #   CERTTRUST=/path/to/published/certtrust tests/...            # measure an already published CLI
+#   NO_HYPERFINE=1 tests/...                                    # time with the /usr/bin/time loop instead
 #
 # The CLI is published in Release (`dotnet publish -c Release`) and its apphost is run directly, so neither a
 # build nor `dotnet run` is measured. Both tools write to /dev/null. Timing uses hyperfine when installed
@@ -45,12 +46,20 @@ echo "File: $count certificates ($(du -k "$big" | cut -f1) KiB), Debian's bundle
 echo "certtrust reported $seen certificates; openssl printed $openssl_seen."
 [[ $seen == "$count" ]] || { echo "certtrust did not report every certificate" >&2; exit 1; }
 
+# GNU time's figure for one run of "$@" (%e wall seconds, %M max RSS KiB); the tool's own output is discarded and
+# its exit code ignored (certtrust exits 2 when a file is blocked).
+measure() {
+    local format=$1; shift
+    /usr/bin/time -f "$format" -o "$work/time.out" "$@" > /dev/null 2>&1 || true
+    tail -1 "$work/time.out"
+}
+
 certtrust_cmd=("$certtrust" check --json "$big")
 openssl_cmd=(openssl storeutl -noout -text -certs "$big")
 
 echo
 echo "== Wall time, $runs runs each, $(nproc) CPUs, $(uname -sr) =="
-if command -v hyperfine >/dev/null; then
+if [[ -z ${NO_HYPERFINE:-} ]] && command -v hyperfine >/dev/null; then
     # -N: no intermediate shell; -i: certtrust exits 2 when a file is blocked, which is not a failure here.
     hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$work/times.json" \
         -n certtrust "${certtrust_cmd[*]}" \
@@ -67,7 +76,7 @@ else
     loop() { # prints the mean wall time in seconds of "$@" over $runs runs
         local total=0 t
         for ((r = 0; r < runs; r++)); do
-            t=$({ /usr/bin/time -f '%e' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+            t=$(measure '%e' "$@")
             total=$(echo "$total + $t" | bc -l)
         done
         echo "scale=3; $total / $runs" | bc -l
@@ -84,7 +93,7 @@ echo "== Peak memory (max RSS, /usr/bin/time -f %M, median of 3) =="
 rss() { # median max RSS in KiB of "$@" over 3 runs
     local values=()
     for r in 1 2 3; do
-        values+=("$({ /usr/bin/time -f '%M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)")
+        values+=("$(measure '%M' "$@")")
     done
     printf '%s\n' "${values[@]}" | sort -n | sed -n 2p
 }
@@ -95,8 +104,8 @@ for copies in 1 10 20; do
     n=$((per_copy * copies))
     c=$(rss "$certtrust" check --json "$file")
     o=$(rss openssl storeutl -noout -text -certs "$file")
-    ct=$({ /usr/bin/time -f '%e' "$certtrust" check --json "$file" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
-    ot=$({ /usr/bin/time -f '%e' openssl storeutl -noout -text -certs "$file" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+    ct=$(measure '%e' "$certtrust" check --json "$file")
+    ot=$(measure '%e' openssl storeutl -noout -text -certs "$file")
     certtrust_rss[$copies]=$c
     printf '%8d %16d %16d %14s %14s\n' "$n" "$c" "$o" "$ct" "$ot"
 done
