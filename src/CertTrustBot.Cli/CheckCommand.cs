@@ -32,6 +32,8 @@ internal static class CheckCommand
         var read = InputFile.Read(path, CertTrustCli.FileLimits.MaxBytes);
         if (read.Error is { } error)
             return CliFindings.UnreadableFile(path, error);
+        if (read.TooLarge is { } size)
+            return CliFindings.TooLarge(path, size, CertTrustCli.FileLimits.MaxBytes);
 
         try
         {

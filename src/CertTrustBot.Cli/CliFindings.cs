@@ -1,3 +1,4 @@
+using System.Globalization;
 using CertTrustBot.Certificates;
 
 namespace CertTrustBot.Cli;
@@ -20,6 +21,26 @@ public static class CliFindings
             $"Could not read '{path}': {reason}",
             "Check the path and the file's permissions, then run the check again."));
 
+    /// <summary>
+    /// The engine's own finding for a file over the limit, said with the file's real size: the CLI never hands the
+    /// engine more than the limit plus one byte, so the engine could only tell "limit + 1".
+    /// </summary>
+    public static CertificateReport TooLarge(string path, long size, long limit)
+    {
+        var what = size >= 0
+            ? string.Create(CultureInfo.InvariantCulture, $"The file is {size:N0} bytes; the limit for a file on the command line is {limit:N0}.")
+            : string.Create(CultureInfo.InvariantCulture, $"The input is more than {limit:N0} bytes, the limit for a file on the command line.");
+        return Blocked(
+            path,
+            "Blocked: " + FindingCodes.Get(FindingCodes.FileTooLarge).Meaning,
+            new Finding(
+                FindingCodes.FileTooLarge,
+                Severity.Block,
+                what + " A certificate is only a few kilobytes, and even a large CA bundle is a few megabytes.",
+                "Check that this is the certificate or CA bundle you meant."),
+            CertificateFormat.TooLarge);
+    }
+
     public static CertificateReport CheckFailed(string path, Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
@@ -33,10 +54,10 @@ public static class CliFindings
                 "This is a defect in certtrust, not in your file: please report it with the file attached."));
     }
 
-    private static CertificateReport Blocked(string path, string headline, Finding finding) => new()
+    private static CertificateReport Blocked(string path, string headline, Finding finding, CertificateFormat format = CertificateFormat.Unknown) => new()
     {
         FileName = Path.GetFileName(path),
-        Format = CertificateFormat.Unknown,
+        Format = format,
         Verdict = Verdict.Block,
         Headline = headline,
         Certificates = [],

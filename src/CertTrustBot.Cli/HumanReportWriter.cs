@@ -81,6 +81,21 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
             Line(2, "Trusted Root", "none: this file holds no root CA certificate to install");
         }
 
+        var otherRoots = report.Certificates
+            .Where(c => c.Role == CertificateRole.Root && c.Index != report.TrustedRootIndex)
+            .Select(c => $"#{c.Index + 1} {ShortName(report, c.Index)}")
+            .Take(SansShown + 1)
+            .ToList();
+        if (otherRoots.Count > 0)
+        {
+            // One a line, as names often hold commas; a CA bundle of hundreds is cut like a long SAN list.
+            var total = report.Certificates.Count(c => c.Role == CertificateRole.Root && c.Index != report.TrustedRootIndex);
+            for (var i = 0; i < Math.Min(otherRoots.Count, SansShown); i++)
+                Line(2, i == 0 ? "Other roots" : "", otherRoots[i]);
+            if (total > SansShown)
+                Line(2, "", string.Create(Invariant, $"… and {total - SansShown:N0} more"));
+        }
+
         var intermediates = report.Certificates.Where(c => c.Role == CertificateRole.Intermediate).Select(c => $"#{c.Index + 1} {ShortName(report, c.Index)}").ToList();
         if (intermediates.Count > 0)
             Line(2, "Intermediate", Abbreviate(intermediates, SansShown));

@@ -3,11 +3,14 @@ namespace CertTrustBot.Cli;
 /// <summary>Reads a file named on the command line, never more than the engine would accept plus one byte.</summary>
 internal static class InputFile
 {
-    public readonly record struct Result(ReadOnlyMemory<byte> Content, string? Error);
+    /// <param name="Content">The bytes read, when the file could be read and is within the limit.</param>
+    /// <param name="Error">Why the file could not be read.</param>
+    /// <param name="TooLarge">Set when the file is over the limit: its size when known, else -1 (a pipe or device).</param>
+    public readonly record struct Result(ReadOnlyMemory<byte> Content, string? Error, long? TooLarge = null);
 
     /// <summary>
-    /// Reads at most <paramref name="maxBytes"/> + 1 bytes: enough for the engine to see that a file is too large and
-    /// say so, without loading a multi-gigabyte file (or an endless device) into memory.
+    /// Reads at most <paramref name="maxBytes"/> + 1 bytes, so that a multi-gigabyte file or an endless device is
+    /// refused without being loaded; a regular file over the limit is refused from its size, without reading it.
     /// </summary>
     public static Result Read(string path, long maxBytes)
     {
@@ -20,19 +23,22 @@ internal static class InputFile
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
             var cap = (int)Math.Min(maxBytes + 1, Array.MaxLength);
-            var size = stream.CanSeek ? (int)Math.Min(stream.Length, cap) : 64 * 1024;
-            var buffer = new byte[size];
+            // Devices and pipes report a length of 0 (or none) and may never end: grow from a small buffer up to the cap.
+            var length = stream.CanSeek ? stream.Length : 0;
+            if (length > maxBytes)
+                return new(default, null, length); // not read at all: the size alone decides
+            var buffer = new byte[(int)Math.Clamp(length, 4096, cap)];
             var total = 0;
             while (total < cap)
             {
                 if (total == buffer.Length)
-                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, cap));
+                    Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, cap));
                 var read = stream.Read(buffer, total, buffer.Length - total);
                 if (read == 0)
                     break;
                 total += read;
             }
-            return new(buffer.AsMemory(0, total), null);
+            return total > maxBytes ? new(default, null, -1) : new(buffer.AsMemory(0, total), null);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {

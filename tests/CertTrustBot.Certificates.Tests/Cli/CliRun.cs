@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using CertTrustBot.Cli;
 using Microsoft.Extensions.Time.Testing;
 
@@ -45,10 +48,29 @@ internal static class TestFiles
     public static string IsrgRootX1 => File("isrg-root-x1.pem");
 
     /// <summary>The certificates of a PEM file, read by .NET directly, to compute expected values independently of the CLI.</summary>
-    public static System.Security.Cryptography.X509Certificates.X509Certificate2Collection Load(string path)
+    public static X509Certificate2Collection Load(string path)
     {
-        var collection = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        var collection = new X509Certificate2Collection();
         collection.ImportFromPemFile(path);
         return collection;
+    }
+
+    /// <summary>Self-signed ECDSA roots, cA=true with keyCertSign, valid a year either side of <paramref name="now"/>.</summary>
+    public static List<string> WriteBundleOfRoots(string path, int count, DateTimeOffset now)
+    {
+        var thumbprints = new List<string>(count);
+        using var writer = new StreamWriter(path);
+        for (var i = 0; i < count; i++)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest(string.Create(CultureInfo.InvariantCulture, $"CN=Test Root {i}, O=CertTrustBot tests"), key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+            using var certificate = request.CreateSelfSigned(now.AddYears(-1), now.AddYears(1));
+            writer.WriteLine(certificate.ExportCertificatePem());
+            thumbprints.Add(certificate.GetCertHashString(HashAlgorithmName.SHA256));
+        }
+        return thumbprints;
     }
 }

@@ -94,6 +94,31 @@ public class HumanOutputTests
     }
 
     [Fact]
+    public void A_bundle_of_many_roots_lists_ten_other_roots_one_a_line_and_counts_the_rest()
+    {
+        var now = new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero);
+        var bundle = Path.Combine(Path.GetTempPath(), $"certtrust-roots-{Guid.NewGuid():N}.pem");
+        TestFiles.WriteBundleOfRoots(bundle, 13, now); // CN=Test Root 0 ... CN=Test Root 12
+        try
+        {
+            var run = CliRun.Of(now, "check", bundle);
+
+            var lines = Lines(run.Stdout);
+            var trusted = lines.Single(l => l.StartsWith("  Trusted Root ", StringComparison.Ordinal));
+            var others = lines.SkipWhile(l => !l.StartsWith("  Other roots", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0).ToList();
+            Assert.Equal(11, others.Count); // ten names, then the count of the other two
+            Assert.Equal("               … and 2 more", others[^1]);
+            Assert.All(others.Take(10), l => Assert.Matches(@"^  (Other roots  |             )#\d+ Test Root \d+$", l));
+            var shown = others.Take(10).Append(trusted).Select(l => l[(l.IndexOf('#', StringComparison.Ordinal))..].Split(',')[0]).ToList();
+            Assert.Equal(11, shown.Distinct().Count()); // no root listed twice
+        }
+        finally
+        {
+            File.Delete(bundle);
+        }
+    }
+
+    [Fact]
     public void An_ecdsa_key_shows_its_curve()
     {
         var run = CliRun.Of(CliRun.BadSslValid, "check", TestFiles.Ecc256);

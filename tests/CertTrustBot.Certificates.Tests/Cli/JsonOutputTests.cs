@@ -161,7 +161,7 @@ public partial class JsonOutputTests
     {
         var now = new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero);
         var bundle = Path.Combine(Path.GetTempPath(), $"certtrust-2880-{Guid.NewGuid():N}.pem");
-        var thumbprints = WriteBundleOfRoots(bundle, 2880, now);
+        var thumbprints = TestFiles.WriteBundleOfRoots(bundle, 2880, now);
         try
         {
             var run = CliRun.Of(now, "check", "--json", bundle);
@@ -186,25 +186,6 @@ public partial class JsonOutputTests
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.Equal("we\"ird\u001b[31m.cer", json.RootElement.GetProperty("files")[0].GetProperty("file").GetString());
         Assert.DoesNotContain('\u001b', run.Stdout);
-    }
-
-    /// <summary>Self-signed ECDSA roots, cA=true with keyCertSign, valid a year either side of <paramref name="now"/>.</summary>
-    private static List<string> WriteBundleOfRoots(string path, int count, DateTimeOffset now)
-    {
-        var thumbprints = new List<string>(count);
-        using var writer = new StreamWriter(path);
-        for (var i = 0; i < count; i++)
-        {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest(string.Create(CultureInfo.InvariantCulture, $"CN=Test Root {i}, O=CertTrustBot tests"), key, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-            using var certificate = request.CreateSelfSigned(now.AddYears(-1), now.AddYears(1));
-            writer.WriteLine(certificate.ExportCertificatePem());
-            thumbprints.Add(certificate.GetCertHashString(HashAlgorithmName.SHA256));
-        }
-        return thumbprints;
     }
 
     private static DateTime ParseDate(JsonElement value) =>
