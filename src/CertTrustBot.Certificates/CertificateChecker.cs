@@ -563,7 +563,7 @@ public sealed class CertificateChecker
             };
             var roots = entries.Count(e => e.Role == CertificateRole.Root);
             if (roots > 1) role = $"{roots} roots, first: {role}";
-            else if (chain.Count > 1) role += $" of a {chain.Count}-certificate chain";
+            else if (chain.Count > 1) role += $" (chain of {chain.Count} in the file)";
             var (algorithm, size, curve) = entry.Key;
             var key = algorithm switch
             {

@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace CertTrustBot.Certificates;
@@ -81,7 +82,8 @@ internal static class CertificateFileReader
         {
             result.Format = CertificateFormat.PrivateKey;
         }
-        else if (span[0] == 0x30)
+        else if (span[0] == 0x30 // DER starts 0x30 0x82: text that happens to start with "0" goes to the text checks
+            && !(span.Length > 1 && span[1] < 0x80 && LooksLikeText(span)))
         {
             ReadDer(bytes, limits, result, CertificateFormat.Der);
         }
@@ -134,20 +136,25 @@ internal static class CertificateFileReader
             var label = window[fields.Label].ToString();
             var der = new byte[fields.DecodedDataLength];
             Convert.TryFromBase64Chars(window[fields.Base64Data], der, out var written);
+            if (written < der.Length) der = der[..written];
             position += fields.Location.End.Value;
             var origin = $"PEM block {found} ({label})";
             switch (label)
             {
+                case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE" when Classify(der) == DerKind.Pkcs7:
+                    pkcs7 = true; // some tools label a .p7b as CERTIFICATE
+                    ReadPkcs7(der, limits, result, origin);
+                    break;
                 case "CERTIFICATE" or "X509 CERTIFICATE" or "X.509 CERTIFICATE":
-                    result.Certificates.Add(CheckSingleValue(der.AsSpan(0, written).ToArray(), origin, allowTrailing: false));
+                    result.Certificates.Add(CheckSingleValue(der, origin, allowTrailing: false));
                     break;
                 case "TRUSTED CERTIFICATE":
                     // OpenSSL's trusted form: the certificate followed by trust settings, which are dropped.
-                    result.Certificates.Add(CheckSingleValue(der.AsSpan(0, written).ToArray(), origin, allowTrailing: true));
+                    result.Certificates.Add(CheckSingleValue(der, origin, allowTrailing: true));
                     break;
                 case "PKCS7" or "CMS" or "PKCS #7 SIGNED DATA":
                     pkcs7 = true;
-                    ReadPkcs7(der.AsSpan(0, written).ToArray(), limits, result, origin);
+                    ReadPkcs7(der, limits, result, origin);
                     break;
                 case "CERTIFICATE REQUEST" or "NEW CERTIFICATE REQUEST":
                     other.Add(CertificateFormat.CertificateRequest);
@@ -174,7 +181,11 @@ internal static class CertificateFileReader
                 "Export the certificate again and send the file itself, rather than text copied from a screen or e-mail.");
         }
 
-        if (privateKey)
+        if (result.Format == CertificateFormat.TooLarge)
+        {
+            result.Certificates.Clear();
+        }
+        else if (privateKey)
         {
             result.Format = CertificateFormat.PrivateKey;
         }
@@ -234,7 +245,8 @@ internal static class CertificateFileReader
             return;
         }
         var value = bytes[..length];
-        var kind = Classify(value.Span);
+        var kind = Classify(value);
+        if (kind == DerKind.Unknown && SafeContentType(span) == X509ContentType.Pfx) kind = DerKind.Pkcs12;
         if (length < span.Length && kind != DerKind.Pkcs12)
         {
             result.Format = CertificateFormat.Unknown;
@@ -330,6 +342,19 @@ internal static class CertificateFileReader
         _ => "PEM block of an unknown kind",
     };
 
+    /// <summary>The platform's own sniffing, as a second opinion for PKCS#12 variants the shape test does not know.</summary>
+    private static X509ContentType SafeContentType(ReadOnlySpan<byte> span)
+    {
+        try
+        {
+            return X509Certificate2.GetCertContentType(span);
+        }
+        catch (CryptographicException)
+        {
+            return X509ContentType.Unknown;
+        }
+    }
+
     /// <summary>Length of the first TLV; false with "truncated" when the data ends before it does.</summary>
     private static bool TryMeasure(ReadOnlySpan<byte> span, out int length, out string? problem)
     {
@@ -359,9 +384,10 @@ internal static class CertificateFileReader
             if (!allowTrailing) return new ExtractedCertificate(null, origin, $"{der.Length - length} unexpected bytes follow the certificate");
             der = der[..length];
         }
-        return Classify(der) == DerKind.Certificate
+        var kind = Classify(der);
+        return kind == DerKind.Certificate
             ? new ExtractedCertificate(der, origin, null)
-            : new ExtractedCertificate(null, origin, $"it holds a {Describe(Classify(der))}, not a certificate");
+            : new ExtractedCertificate(null, origin, $"it holds a {Describe(kind)}, not a certificate");
     }
 
     private static void ReadPkcs7(byte[] der, CheckLimits limits, FileContents result, string origin)
@@ -427,11 +453,11 @@ internal static class CertificateFileReader
     }
 
     /// <summary>Tells the DER structures apart by shape, without parsing any of them fully.</summary>
-    internal static DerKind Classify(ReadOnlySpan<byte> der)
+    internal static DerKind Classify(ReadOnlyMemory<byte> der)
     {
         try
         {
-            var top = new AsnReader(der.ToArray(), AsnEncodingRules.BER).ReadSequence();
+            var top = new AsnReader(der, AsnEncodingRules.BER).ReadSequence();
             var first = top.PeekTag();
             if (first.HasSameClassAndValue(Asn1Tag.ObjectIdentifier))
             {
@@ -571,6 +597,18 @@ internal static class CertificateFileReader
         return Convert.TryFromBase64Chars(chars, buffer, out var written) ? buffer.AsMemory(0, written) : null;
     }
 
+    /// <summary>Text, judged from the start of the file: printable ASCII or UTF-8, no NUL bytes.</summary>
+    private static bool LooksLikeText(ReadOnlySpan<byte> span)
+    {
+        var sample = span[..Math.Min(span.Length, 4096)];
+        var printable = 0;
+        foreach (var b in sample)
+        {
+            if (b is >= 0x20 and < 0x7F or (byte)'\r' or (byte)'\n' or (byte)'\t' or >= 0x80) printable++;
+        }
+        return sample.IndexOf((byte)0) < 0 && printable * 100 >= sample.Length * 95;
+    }
+
     private static void ClassifyOther(ReadOnlySpan<byte> span, FileContents result)
     {
         var trimmed = span.TrimStart(" \t\r\n"u8);
@@ -582,13 +620,7 @@ internal static class CertificateFileReader
                 SendInstead);
             return;
         }
-        var sample = span[..Math.Min(span.Length, 4096)];
-        var printable = 0;
-        foreach (var b in sample)
-        {
-            if (b is >= 0x20 and < 0x7F or (byte)'\r' or (byte)'\n' or (byte)'\t' or >= 0x80) printable++;
-        }
-        if (printable * 100 >= sample.Length * 95 && sample.IndexOf((byte)0) < 0)
+        if (LooksLikeText(span))
         {
             result.Add(FindingCodes.FileText,
                 "The file is text, but there is no certificate in it (no \"-----BEGIN CERTIFICATE-----\" line).",

@@ -6,8 +6,6 @@ namespace CertTrustBot.Certificates;
 /// <summary>RFC 6125 host name matching: exact names, IP addresses, and a wildcard standing for exactly one left-most label.</summary>
 internal static class HostNameMatcher
 {
-    private static readonly IdnMapping Idn = new();
-
     /// <summary>Turns what a customer typed ("https://API.example.com:443/x") into a comparable host ("api.example.com").</summary>
     public static string? Normalise(string? input)
     {
@@ -32,7 +30,7 @@ internal static class HostNameMatcher
         if (IPAddress.TryParse(host, out var ip)) return ip.ToString();
         try
         {
-            return Idn.GetAscii(host).ToLowerInvariant();
+            return new IdnMapping().GetAscii(host).ToLowerInvariant();
         }
         catch (ArgumentException)
         {
