@@ -23,28 +23,36 @@ internal sealed record CliRun(int ExitCode, string Stdout, string Stderr)
     }
 }
 
-/// <summary>The certificates in Cli/Data (see SOURCES.md there), found from the test binaries up to the repository.</summary>
+/// <summary>
+/// The certificates of these tests: Cli/Data (see SOURCES.md there), and the badssl.com copies the engine's tests
+/// keep in TestData/badssl, found from the test binaries up to the repository.
+/// </summary>
 internal static class TestFiles
 {
-    private static readonly Lazy<string> Folder = new(() =>
+    private static readonly Lazy<string> Folder = new(() => Find("Cli", "Data"));
+    private static readonly Lazy<string> BadSslFolder = new(() => Find("TestData", "badssl"));
+
+    private static string Find(params string[] relative)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "tests", "CertTrustBot.Certificates.Tests", "Cli", "Data");
+            var candidate = Path.Combine([directory.FullName, "tests", "CertTrustBot.Certificates.Tests", .. relative]);
             if (Directory.Exists(candidate))
                 return candidate;
         }
-        throw new DirectoryNotFoundException("tests/CertTrustBot.Certificates.Tests/Cli/Data not found above " + AppContext.BaseDirectory);
-    });
+        throw new DirectoryNotFoundException($"tests/CertTrustBot.Certificates.Tests/{string.Join('/', relative)} not found above {AppContext.BaseDirectory}");
+    }
+
+    public static string BadSsl(string name) => Path.Combine(BadSslFolder.Value, name);
 
     public static string File(string name) => Path.Combine(Folder.Value, name);
 
-    public static string SelfSigned => File("wildcard-self-signed.pem");
+    public static string SelfSigned => BadSsl("wildcard-self-signed.pem");
     public static string Rsa2048LeafAndIntermediate => File("wildcard-rsa2048.pem");
     public static string Rsa2048FullChain => File("wildcard-rsa2048-full-chain.pem");
     public static string Ecc256 => File("wildcard-ecc256.pem");
-    public static string TenThousandSans => File("subdomain-10000-sans.pem");
-    public static string Expired => File("wildcard-expired.pem");
+    public static string TenThousandSans => BadSsl("subdomain-10000-sans.pem");
+    public static string Expired => BadSsl("wildcard-expired.pem");
     public static string IsrgRootX1 => File("isrg-root-x1.pem");
 
     /// <summary>The certificates of a PEM file, read by .NET directly, to compute expected values independently of the CLI.</summary>
