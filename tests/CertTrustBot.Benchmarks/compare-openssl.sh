@@ -7,6 +7,7 @@
 #   RUNS=20 tests/CertTrustBot.Benchmarks/compare-openssl.sh    # more runs
 #   CERTTRUST=/path/to/published/certtrust tests/...            # measure an already published CLI
 #   NO_HYPERFINE=1 tests/...                                    # time with the /usr/bin/time loop instead
+#   DISTINCT=1 tests/...                                        # also 2,880 distinct certificates (no repeats)
 #
 # The CLI is published in Release (`dotnet publish -c Release`) and its apphost is run directly, so neither a
 # build nor `dotnet run` is measured. Both tools write to /dev/null. Timing uses hyperfine when installed
@@ -54,38 +55,57 @@ measure() {
     tail -1 "$work/time.out"
 }
 
-certtrust_cmd=("$certtrust" check --json "$big")
-openssl_cmd=(openssl storeutl -noout -text -certs "$big")
-
-echo
-echo "== Wall time, $runs runs each, $(nproc) CPUs, $(uname -sr) =="
-if [[ -z ${NO_HYPERFINE:-} ]] && command -v hyperfine >/dev/null; then
-    # -N: no intermediate shell; -i: certtrust exits 2 when a file is blocked, which is not a failure here.
-    hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$work/times.json" \
-        -n certtrust "${certtrust_cmd[*]}" \
-        -n openssl "${openssl_cmd[*]}" >&2
-    python3 - "$work/times.json" <<'PY'
+# Wall time of certtrust and openssl on one file, and their ratio.
+compare() {
+    local file=$1 label=$2
+    local certtrust_cmd=("$certtrust" check --json "$file")
+    local openssl_cmd=(openssl storeutl -noout -text -certs "$file")
+    echo
+    echo "== Wall time on $label: $runs runs each, $(nproc) CPUs, $(uname -sr) =="
+    if [[ -z ${NO_HYPERFINE:-} ]] && command -v hyperfine >/dev/null; then
+        # -N: no intermediate shell; -i: certtrust exits 2 when a file is blocked, which is not a failure here.
+        hyperfine -N -i --warmup 2 --runs "$runs" --export-json "$work/times.json" \
+            -n certtrust "${certtrust_cmd[*]}" \
+            -n openssl "${openssl_cmd[*]}" >&2
+        python3 - "$work/times.json" <<'PY'
 import json, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 c, o = results["certtrust"], results["openssl"]
 for name, r in (("certtrust check --json", c), ("openssl storeutl -text", o)):
-    print(f"{name:24} mean {r['mean']*1000:8.1f} ms ± {r['stddev']*1000:6.1f}   median {r['median']*1000:8.1f} ms   min {r['min']*1000:8.1f} ms")
-print(f"ratio certtrust/openssl  mean {c['mean']/o['mean']:.2f}   median {c['median']/o['median']:.2f}")
+    print(f"{name:24} mean {r['mean']*1000:8.1f} ms ± {r['stddev']*1000:6.1f}   median {r['median']*1000:8.1f} ms"
+          f"   min {r['min']*1000:8.1f} ms   user {r['user']*1000:7.1f} ms   sys {r['system']*1000:6.1f} ms")
+print(f"ratio certtrust/openssl  mean {c['mean']/o['mean']:.2f}   median {c['median']/o['median']:.2f}   min {c['min']/o['min']:.2f}")
 PY
-else
-    loop() { # prints the mean wall time in seconds of "$@" over $runs runs
-        local total=0 t
-        for ((r = 0; r < runs; r++)); do
-            t=$(measure '%e' "$@")
-            total=$(echo "$total + $t" | bc -l)
-        done
-        echo "scale=3; $total / $runs" | bc -l
-    }
-    "${certtrust_cmd[@]}" > /dev/null || true; "${openssl_cmd[@]}" > /dev/null 2>&1 # warm the page cache
-    c=$(loop "${certtrust_cmd[@]}"); o=$(loop "${openssl_cmd[@]}")
-    echo "certtrust check --json   mean ${c} s"
-    echo "openssl storeutl -text   mean ${o} s"
-    echo "ratio certtrust/openssl  $(echo "scale=2; $c / $o" | bc -l)"
+    else
+        loop() { # mean wall seconds of "$@" over $runs runs
+            local total=0 t
+            for ((r = 0; r < runs; r++)); do
+                t=$(measure '%e' "$@")
+                total=$(echo "$total + $t" | bc -l)
+            done
+            echo "scale=3; $total / $runs" | bc -l
+        }
+        measure '%e' "${certtrust_cmd[@]}" > /dev/null; measure '%e' "${openssl_cmd[@]}" > /dev/null # warm the page cache
+        local c o
+        c=$(loop "${certtrust_cmd[@]}"); o=$(loop "${openssl_cmd[@]}")
+        echo "certtrust check --json   mean ${c} s"
+        echo "openssl storeutl -text   mean ${o} s"
+        echo "ratio certtrust/openssl  $(echo "scale=2; $c / $o" | bc -l)"
+    fi
+}
+
+compare "$big" "Debian's bundle x20 ($count certificates, $per_copy distinct)"
+
+if [[ -n ${DISTINCT:-} ]]; then
+    # Debian x20 repeats each root 20 times, and the engine checks a repeated certificate once. 2,880 distinct
+    # certificates show the cost per certificate without that help. openssl makes them: 1 to 3 minutes.
+    echo "Generating $count distinct ECDSA P-256 roots with openssl ..." >&2
+    for ((i = 1; i <= count; i++)); do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+            -subj "/CN=Distinct Root $i/O=certtrust comparison" -days 3650 \
+            -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    done > "$work/distinct.pem"
+    compare "$work/distinct.pem" "$count distinct self-signed ECDSA P-256 roots"
 fi
 
 echo
