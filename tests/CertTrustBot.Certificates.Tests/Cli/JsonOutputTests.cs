@@ -178,6 +178,18 @@ public partial class JsonOutputTests
         }
     }
 
+    [Theory]
+    [InlineData("example.org", "host.not-in-san")]   // *.badssl.com and badssl.com do not cover it
+    [InlineData("www.badssl.com", "host.match")]     // covered by *.badssl.com
+    public void The_host_name_reaches_the_check_and_its_finding_is_in_the_json(string host, string expectedCode)
+    {
+        var run = CliRun.Of(CliRun.BadSslValid, "check", "--json", "--host", host, TestFiles.Rsa2048LeafAndIntermediate);
+
+        using var json = JsonDocument.Parse(run.Stdout);
+        var codes = json.RootElement.GetProperty("files")[0].GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString());
+        Assert.Contains(expectedCode, codes);
+    }
+
     [Fact]
     public void Json_escapes_quotes_and_control_characters_in_file_names()
     {
