@@ -147,22 +147,22 @@ public sealed class CertificateChecker
         private Entry? Analyse(byte[] der, string sha256, string origin)
         {
             ParsedCertificate certificate;
+            string subject, issuer;
             try
             {
+                // Parsed once, here; X509Certificate2 is not loaded as well (it would parse it a second time).
                 certificate = ParsedCertificate.Parse(der);
-                // The platform must be able to load it too, or Windows will not either.
-                using var loaded = X509CertificateLoader.LoadCertificate(der);
+                subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
+                issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
             }
             catch (Exception e) when (e is CertificateParseException or CryptographicException)
             {
-                var reason = e is CertificateParseException ? e.Message : "the platform cannot load it";
+                var reason = e is CertificateParseException ? e.Message : "its subject or issuer name is damaged";
                 Add(FindingCodes.CertUnreadable, null, $"The certificate in {origin} cannot be read: {reason}.",
                     "Export the certificate again and send the complete file.");
                 return null;
             }
 
-            var subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
-            var issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
             var keyIdsAgree = certificate.AuthorityKeyIdentifier is not { } aki || certificate.SubjectKeyIdentifier is not { } ski
                 || aki.Span.SequenceEqual(ski.Span);
             var entry = new Entry(certificate, fileToEntry.Count)

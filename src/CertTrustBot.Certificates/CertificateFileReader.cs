@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
@@ -96,6 +97,16 @@ internal static class CertificateFileReader
         {
             ClassifyOther(span, result);
         }
+
+        // Several PKCS#7 blocks could together exceed the cap that each of them respects.
+        if (result.Certificates.Count > limits.MaxCertificates)
+        {
+            result.Add(FindingCodes.FileTooManyCertificates,
+                $"The file holds {result.Certificates.Count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.",
+                "Send only the root CA certificate the system needs (or its chain).");
+            result.Certificates.Clear();
+            result.Format = CertificateFormat.TooLarge;
+        }
         return result;
     }
 
@@ -124,18 +135,18 @@ internal static class CertificateFileReader
             return;
         }
 
-        var text = Encoding.Latin1.GetString(span);
         var found = 0;
         var position = 0;
         var pkcs7 = false;
         var other = new List<CertificateFormat>();
-        while (position < text.Length && PemEncoding.TryFind(text.AsSpan(position), out var fields))
+        // Found and decoded on the bytes themselves: no copy of a multi-megabyte bundle as a string.
+        while (position < span.Length && PemEncoding.TryFindUtf8(span[position..], out var fields))
         {
-            var window = text.AsSpan(position);
+            var window = span[position..];
             found++;
-            var label = window[fields.Label].ToString();
+            var label = Encoding.ASCII.GetString(window[fields.Label]);
             var der = new byte[fields.DecodedDataLength];
-            Convert.TryFromBase64Chars(window[fields.Base64Data], der, out var written);
+            Base64.DecodeFromUtf8(window[fields.Base64Data], der, out _, out var written);
             if (written < der.Length) der = der[..written];
             position += fields.Location.End.Value;
             var origin = $"PEM block {found} ({label})";

@@ -381,6 +381,29 @@ public class FormatTests
     }
 
     [Fact]
+    public void Openssl_trusted_certificate_block_is_read_without_its_trust_settings()
+    {
+        byte[] trustSettings = [0x30, 0x0C, 0x30, 0x0A, 0x06, 0x08, 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+        var pem = PemEncoding.Write("TRUSTED CERTIFICATE", [.. RootCa.RawData, .. trustSettings]);
+
+        var report = Check(Encoding.ASCII.GetBytes(pem), "root.pem");
+
+        Assert.Equal(Verdict.Accept, report.Verdict);
+        Assert.Equal(RootCa.RawData, report.Certificates[0].Der.ToArray());
+    }
+
+    [Fact]
+    public void Csr_next_to_a_certificate_is_ignored_with_a_note()
+    {
+        var csr = new CertificateRequest("CN=api.example.com", LeafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
+
+        var report = Check(Encoding.ASCII.GetBytes(RootCa.ExportCertificatePem() + "\n" + csr), "root.pem");
+
+        Assert.Equal(Verdict.Accept, report.Verdict);
+        Assert.Contains("signing request", report.Single(FindingCodes.FileIgnoredBlock).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bare_base64_without_pem_lines_is_read()
     {
         var report = Check(Encoding.ASCII.GetBytes(Convert.ToBase64String(RootCa.RawData, Base64FormattingOptions.InsertLineBreaks)));

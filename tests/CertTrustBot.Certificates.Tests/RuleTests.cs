@@ -320,6 +320,16 @@ public class RuleTests
     }
 
     [Fact]
+    public void International_host_name_is_compared_in_its_ascii_form()
+    {
+        var leaf = SelfSignedLeaf(configure: b => { b.DnsNames.Clear(); b.DnsNames.Add("xn--bcher-kva.example"); });
+
+        var report = Check(leaf.RawData, host: "Bücher.example");
+
+        Assert.True(report.Has(FindingCodes.HostMatch));
+    }
+
+    [Fact]
     public void Host_name_mismatch_is_flagged_in_the_headline()
     {
         var report = Check(SelfSignedLeaf().RawData, host: "db.example.com");
