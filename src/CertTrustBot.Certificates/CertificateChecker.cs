@@ -89,7 +89,7 @@ public sealed class CertificateChecker
             BuildChains();
             var chain = MainChain();
             int? trustedRoot = chain.Count > 0 && entries[chain[^1]].IsSelfSigned ? chain[^1] : null;
-            foreach (var entry in entries) CheckCertificate(entry);
+            for (var e = 0; e < entries.Count; e++) CheckCertificate(e);
             CheckChain(chain);
             CheckHostName();
 
@@ -241,8 +241,9 @@ public sealed class CertificateChecker
             return chain;
         }
 
-        private void CheckCertificate(Entry entry)
+        private void CheckCertificate(int entryIndex)
         {
+            var entry = entries[entryIndex];
             var c = entry.Certificate;
             var i = entry.FirstIndex;
             var name = $"'{entry.Name}'";
@@ -263,7 +264,7 @@ public sealed class CertificateChecker
             }
             else
             {
-                if (daysLeft < 30)
+                if (c.NotAfter - now <= TimeSpan.FromDays(30))
                 {
                     Add(FindingCodes.CertExpiresSoon, i,
                         $"{name} expires on {c.NotAfter:yyyy-MM-dd}, in {daysLeft} days. When it expires every call to the system fails until the renewed one is installed.",
@@ -375,13 +376,14 @@ public sealed class CertificateChecker
                     "No need to request it again, unless it is for another environment.");
             }
 
-            CheckRole(entry, name);
+            CheckRole(entryIndex, name);
         }
 
-        private void CheckRole(Entry entry, string name)
+        private void CheckRole(int entryIndex, string name)
         {
+            var entry = entries[entryIndex];
             var i = entry.FirstIndex;
-            var top = entries[Top(entries.IndexOf(entry))];
+            var top = entries[Top(entryIndex)];
             var rootInFile = top != entry && top.IsSelfSigned;
             switch (entry.Role)
             {

@@ -129,6 +129,18 @@ public class FormatTests
     }
 
     [Fact]
+    public void Pkcs7_without_certificates_is_blocked()
+    {
+        var empty = new X509Certificate2Collection().Export(X509ContentType.Pkcs7)!;
+
+        var report = Check(empty, "empty.p7b");
+
+        Assert.Equal(CertificateFormat.Pkcs7Der, report.Format);
+        Assert.True(report.Has(FindingCodes.FileNoCertificates));
+        Assert.Equal(Verdict.Block, report.Verdict);
+    }
+
+    [Fact]
     public void Pkcs12_is_blocked_and_never_storable()
     {
         var pfx = RootCa.Export(X509ContentType.Pkcs12, "secret");

@@ -217,6 +217,18 @@ public class RuleTests
     }
 
     [Fact]
+    public void Curve_windows_does_not_know_is_a_warning()
+    {
+        using var key = ECDsa.Create(ECCurve.CreateFromFriendlyName("secP256k1"));
+        var root = new CertBuilder("CN=Bitcoin Curve Root", key).SelfSigned();
+
+        var report = Check(root.RawData);
+
+        Assert.Equal("secp256k1", report.Certificates[0].Curve);
+        Assert.True(report.Has(FindingCodes.CertUnknownAlgorithm));
+    }
+
+    [Fact]
     public void Ecdsa_p256_root_is_accepted()
     {
         var root = new CertBuilder("CN=P256 Root", P256Key.Value).SelfSigned();
@@ -441,6 +453,17 @@ public class RuleTests
 
         Assert.Equal(Verdict.Warn, report.Verdict);
         Assert.Contains("2 root", report.Single(FindingCodes.ChainSeveralRoots).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Blocked_headline_names_the_first_reason_and_counts_the_others()
+    {
+        var expiredMd5 = HandBuilt.Certificate("CN=api.example.com", "CN=Old CA", HandBuilt.Md5WithRsa, SmallKey.Value.ExportSubjectPublicKeyInfo(),
+            _ => RandomNumberGenerator.GetBytes(128));
+
+        var report = Check(expiredMd5, at: Now.AddYears(5));
+
+        Assert.Equal("Blocked: certificate has expired (and 2 more problems)", report.Headline);
     }
 
     [Fact]
