@@ -9,8 +9,8 @@ namespace CertTrustBot.Cli;
 /// </summary>
 public static class CliFindings
 {
-    public const string FileUnreadableCode = "file.unreadable";
-    public const string CheckFailedCode = "check.failed";
+    public const string FileUnreadableCode = FindingCodes.FileUnreadable;
+    public const string CheckFailedCode = FindingCodes.CheckFailed;
 
     public static CertificateReport UnreadableFile(string path, string reason) => Blocked(
         path,
