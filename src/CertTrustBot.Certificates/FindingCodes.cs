@@ -27,6 +27,12 @@ public static class FindingCodes
     public const string FileDamagedBlock = "file.damaged-block";
     public const string FileNoCertificates = "file.no-certificates";
     public const string FileUnknown = "file.unknown";
+
+    /// <summary>The file itself could not be read (missing, no permission, a directory): raised by front ends, not by the check.</summary>
+    public const string FileUnreadable = "file.unreadable";
+
+    /// <summary>The check failed unexpectedly: a defect, raised by front ends as a safety net.</summary>
+    public const string CheckFailed = "check.failed";
     public const string FileIgnoredBlock = "file.ignored-block";
     public const string FileDuplicates = "file.duplicates";
 
@@ -85,6 +91,8 @@ public static class FindingCodes
         new(FileDamagedBlock, Severity.Block, "a PEM block in the file is damaged"),
         new(FileNoCertificates, Severity.Block, "the file holds no certificate"),
         new(FileUnknown, Severity.Block, "not a certificate in any known format"),
+        new(FileUnreadable, Severity.Block, "the file could not be read (missing, no permission, a folder)"),
+        new(CheckFailed, Severity.Block, "the check failed unexpectedly (a defect, not the file)"),
         new(FileIgnoredBlock, Severity.Info, "a PEM block that is not a certificate was ignored"),
         new(FileDuplicates, Severity.Info, "the same certificate appears more than once in the file"),
         new(CertUnreadable, Severity.Block, "a certificate in the file cannot be read"),

@@ -1,1 +1,4 @@
-Console.WriteLine("benchmarks: to be written");
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project tests/CertTrustBot.Benchmarks -- --filter '*' --job short
+BenchmarkSwitcher.FromAssembly(typeof(CertTrustBot.Benchmarks.SingleCertificateBenchmarks).Assembly).Run(args);

@@ -30,6 +30,20 @@ namespace CertTrustBot.Cases;
 /// </remarks>
 public sealed partial class CaseDesk(BlobContainers containers, TimeProvider timeProvider, ILogger<CaseDesk> logger)
 {
+    private readonly ICaseEventOutbox[] _outboxes = [];
+
+    /// <summary>
+    /// The case desk that also stages each case event in <paramref name="outboxes"/> before committing it (see
+    /// <see cref="ICaseEventOutbox"/>). Dependency injection picks this constructor; with no outbox registered (webhooks
+    /// disabled) the sequence is empty and the desk behaves exactly as before.
+    /// </summary>
+    public CaseDesk(BlobContainers containers, TimeProvider timeProvider, ILogger<CaseDesk> logger, IEnumerable<ICaseEventOutbox> outboxes)
+        : this(containers, timeProvider, logger)
+    {
+        ArgumentNullException.ThrowIfNull(outboxes);
+        _outboxes = outboxes.ToArray();
+    }
+
     public const string CertificateContentType = "application/pkix-cert";
     private const string CounterBlob = "counters/case-number.json";
     private const int MaxCounterAttempts = 200;
@@ -75,11 +89,15 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
                 History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null)],
             };
             await WriteIndexesAsync(cases, record, cancellationToken).ConfigureAwait(false);
+            // Staged before the commit point, so that a committed case always has its event staged; an attempt that
+            // fails or loses the race leaves a staged event without a record, which the outbox checks and skips.
+            await StageAsync(record, cancellationToken).ConfigureAwait(false);
 
             var created = await TryCreateAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), Serialize(record), null, cancellationToken).ConfigureAwait(false);
             if (created is { } etag)
             {
                 LogSubmitted(logger, record.CaseNumber, record.RequestId, stored.Count);
+                Committed(record);
                 return record with { ETag = etag.ToString() };
             }
 
@@ -205,6 +223,8 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
                     UpdatedAt = now,
                     History = [.. current.History, new CaseEvent(now, status, actor, string.IsNullOrWhiteSpace(note) ? null : note.Trim())],
                 };
+                // Staged before the conditional write, as in SubmitAsync: an event that commits was always staged.
+                await StageAsync(updated, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     var response = await StorageFailures.Guard(
@@ -212,6 +232,7 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
                         "update the case",
                         cancellationToken).ConfigureAwait(false);
                     LogStatusChanged(logger, normalized, status, actor);
+                    Committed(updated);
                     return updated with { ETag = response.Value.ETag.ToString() };
                 }
                 catch (RequestFailedException ex) when (ex.Status == 412)
@@ -225,6 +246,18 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
         {
             throw StorageFailures.Unavailable("update the case", ex);
         }
+    }
+
+    private async Task StageAsync(SupportCase record, CancellationToken cancellationToken)
+    {
+        foreach (var outbox in _outboxes)
+            await outbox.StageAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Committed(SupportCase record)
+    {
+        foreach (var outbox in _outboxes)
+            outbox.Committed(record);
     }
 
     /// <summary>"Production", "Production and Test", "Production, Test and Development".</summary>

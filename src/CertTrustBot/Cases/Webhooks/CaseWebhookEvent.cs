@@ -1,0 +1,59 @@
+namespace CertTrustBot.Cases.Webhooks;
+
+/// <summary>
+/// What the external case desk receives: one event of a case's life and the case as it stood then. No certificate
+/// bytes and no conversation reference: the receiver gets thumbprints and can ask support staff for the file.
+/// </summary>
+/// <param name="Id">The idempotency key, stable per event: <c>{caseNumber}:{sequence}</c> (<c>CT-000042:1</c>).</param>
+/// <param name="Type"><see cref="CaseCreated"/> or <see cref="StatusChanged"/>.</param>
+public sealed record CaseWebhookEvent(string Id, string Type, DateTimeOffset OccurredAt, CaseWebhookCase Case, CaseWebhookEventDetails Event)
+{
+    public const string CaseCreated = "case.created";
+    public const string StatusChanged = "case.status_changed";
+
+    public static string IdOf(string caseNumber, int sequence) =>
+        $"{caseNumber}:{sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// The event number <paramref name="sequence"/> (1-based position in <see cref="SupportCase.History"/>) of the case.
+    /// A pure function of the record, so that every instance and every retry builds the same payload.
+    /// </summary>
+    public static CaseWebhookEvent From(SupportCase record, int sequence)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sequence, record.History.Count);
+        var happened = record.History[sequence - 1];
+        return new CaseWebhookEvent(
+            IdOf(record.CaseNumber, sequence),
+            sequence == 1 ? CaseCreated : StatusChanged,
+            happened.At,
+            new CaseWebhookCase(
+                record.CaseNumber,
+                happened.Status, // as of this event, not as of now: a later change is a later event
+                new CaseWebhookRequester(record.Requester.Name, record.Requester.AadObjectId, record.Requester.TenantId),
+                record.Environments,
+                record.HostName,
+                record.Certificates.Select(c => new CaseWebhookCertificate(c.Subject, c.Issuer, c.Role, c.NotAfter, c.Sha256, c.Sha1)).ToList(),
+                record.Findings,
+                record.CreatedAt),
+            new CaseWebhookEventDetails(sequence, happened.Status, happened.Actor, happened.Note, happened.At));
+    }
+}
+
+public sealed record CaseWebhookCase(
+    string CaseNumber,
+    CaseStatus Status,
+    CaseWebhookRequester Requester,
+    IReadOnlyList<string> Environments,
+    string? HostName,
+    IReadOnlyList<CaseWebhookCertificate> Certificates,
+    IReadOnlyList<CaseFinding> Findings,
+    DateTimeOffset CreatedAt);
+
+public sealed record CaseWebhookRequester(string Name, string? AadObjectId, string? TenantId);
+
+public sealed record CaseWebhookCertificate(string Subject, string Issuer, string Role, DateTimeOffset NotAfter, string Sha256, string Sha1);
+
+/// <param name="Sequence">1 for the creation, then 2, 3... for each status change.</param>
+public sealed record CaseWebhookEventDetails(int Sequence, CaseStatus Status, string Actor, string? Note, DateTimeOffset At);
