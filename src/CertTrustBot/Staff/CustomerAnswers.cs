@@ -25,8 +25,8 @@ public sealed partial class CustomerAnswers(
     public async Task<Reply?> TryAnswerAsync(Requester customer, ConversationInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(customer);
-        if (input is not (TextMessage or FileReceived))
-            return null;
+        if (input is not (TextMessage or FileReceived) || input is TextMessage { Text: var typed } && IsCommand(typed))
+            return null; // a command ("status", "help"...) is not an answer: the question keeps waiting
         AwaitedAnswer? awaited;
         try
         {
@@ -77,6 +77,17 @@ public sealed partial class CustomerAnswers(
             await store.AwaitAnswerAsync(customer, awaited, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+    }
+
+    private static readonly HashSet<string> Commands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "hi", "hello", "hey", "help", "?", "start", "menu", "new request", "new", "request", "check", "status", "my cases", "cases", "cancel", "stop", "quit",
+    };
+
+    private static bool IsCommand(string text)
+    {
+        var plain = PastedPem.ToPlainText(text).Trim().TrimEnd('.', '!', '?');
+        return Commands.Contains(plain) || plain.StartsWith("status ", StringComparison.OrdinalIgnoreCase) || Cases.CaseNumber.TryNormalize(plain, out _);
     }
 
     private static (string Note, string ThreadText) Text(Requester customer, string text)

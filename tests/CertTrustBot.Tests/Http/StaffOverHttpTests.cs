@@ -154,7 +154,10 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         var question = await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } r ? r : null, "the question in the customer's chat");
         Assert.Contains("Which host name do your servers call?", AllText(question), StringComparison.Ordinal);
 
+        var statusFirst = await SendAsync(bot, customer, customer.Message("status"));
         var thanks = await SendAsync(bot, customer, customer.Message("It is erp.contoso.com, port 443."));
+
+        Assert.Contains("Needs information from you", AllText(statusFirst), StringComparison.Ordinal); // a command, not the answer
 
         Assert.Contains($"added your answer to **{caseNumber}**", AllText(thanks), StringComparison.Ordinal);
         var answered = await CaseAsync(bot, caseNumber);
