@@ -46,10 +46,18 @@ public sealed partial class StaffDesk(
     {
         if (!options.Value.IsStaffTeam(teamId))
             return;
-        if (await store.SaveTeamAsync(teamId!.Trim(), teamReference, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        try
         {
-            LogTeamLearned(logger, teamId);
-            outbox.Nudge();
+            if (await store.SaveTeamAsync(teamId!.Trim(), teamReference, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                LogTeamLearned(logger, teamId);
+                outbox.Nudge();
+            }
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // The turn itself goes on; the team is learned again from its next activity.
+            LogTeamNotSaved(logger, ex, teamId);
         }
     }
 
@@ -124,6 +132,9 @@ public sealed partial class StaffDesk(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff team {TeamId} learned: case cards can be posted")]
     private static partial void LogTeamLearned(ILogger logger, string? teamId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the staff team {TeamId}'s reference: storage did not answer")]
+    private static partial void LogTeamNotSaved(ILogger logger, Exception exception, string? teamId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Verb} on {CaseNumber} by {UserId} (AAD {AadObjectId}): not a staff member")]
     private static partial void LogRefused(ILogger logger, string userId, string aadObjectId, StaffVerb verb, string caseNumber);
