@@ -1,5 +1,6 @@
 using CertTrustBot.Bot;
 using CertTrustBot.Cases;
+using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Conversation;
 using CertTrustBot.Hosting;
 using CertTrustBot.Staff;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddBlobStorage(builder.Configuration);
 builder.Services.AddCaseDesk();
+builder.Services.AddCaseWebhook(builder.Configuration);
 builder.Services.AddConversation();
 builder.Services.AddStaffDesk();
 builder.AddTeamsBot();

@@ -62,9 +62,11 @@ public class StorageHealthTests(AzuriteFixture azurite)
         using var client = factory.CreateClient();
 
         var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
-        var alive = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var alive = await client.GetAsync(new Uri("/livez", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 
