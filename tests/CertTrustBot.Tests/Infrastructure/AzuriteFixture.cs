@@ -202,16 +202,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>node_modules/.bin/azurite of the repository (the folder with CertTrustBot.sln above the test binaries).</summary>
     private static string FindAzurite()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CertTrustBot.sln")))
-            directory = directory.Parent;
-        if (directory is null)
-            throw new InvalidOperationException($"Could not find CertTrustBot.sln above {AppContext.BaseDirectory}; the Azurite fixture looks for node_modules there.");
-
-        var bin = Path.Combine(directory.FullName, "node_modules", ".bin");
+        var bin = Repository.PathOf("node_modules", ".bin");
         var azurite = Path.Combine(bin, OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
         if (!File.Exists(azurite))
-            throw new InvalidOperationException($"Azurite is not installed ({azurite} is missing). Run `npm ci` in {directory.FullName} (needs Node.js; Azurite 3.37 declares 22 or later), then run the tests again.");
+            throw new InvalidOperationException($"Azurite is not installed ({azurite} is missing). Run `npm ci` in {Repository.Root} (needs Node.js; Azurite 3.37 declares 22 or later), then run the tests again.");
         return azurite;
     }
 }

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using CertTrustBot.Tests.Infrastructure;
 
 namespace CertTrustBot.Tests.Manifest;
 
 public sealed class TeamsManifestTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryRoot(), "manifests", "teams");
+    private static readonly string Folder = Repository.PathOf("manifests", "teams");
     private static readonly JsonElement Manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "manifest.json"))).RootElement;
 
     [Fact]
@@ -111,16 +112,5 @@ public sealed class TeamsManifestTests
         }
 
         return pixels;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CertTrustBot.sln")))
-                return dir.FullName;
-        }
-
-        throw new InvalidOperationException("CertTrustBot.sln not found above " + AppContext.BaseDirectory);
     }
 }
