@@ -431,26 +431,8 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
     private static async Task<T?> ReadJsonAsync<T>(BlobClient blob, CancellationToken cancellationToken) where T : class =>
         (await ReadJsonWithETagAsync<T>(blob, cancellationToken).ConfigureAwait(false)).Value;
 
-    private static async Task<(T? Value, ETag? ETag)> ReadJsonWithETagAsync<T>(BlobClient blob, CancellationToken cancellationToken) where T : class
-    {
-        BlobDownloadResult download;
-        try
-        {
-            download = (await StorageFailures.Guard(() => blob.DownloadContentAsync(cancellationToken), "read from storage", cancellationToken).ConfigureAwait(false)).Value;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return (null, null);
-        }
-        try
-        {
-            return (download.Content.ToObjectFromJson<T>(Json), download.Details.ETag);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"The blob {blob.BlobContainerName}/{blob.Name} is not valid JSON for {typeof(T).Name}.", ex);
-        }
-    }
+    private static Task<(T? Value, ETag? ETag)> ReadJsonWithETagAsync<T>(BlobClient blob, CancellationToken cancellationToken) where T : class =>
+        BlobJson.ReadAsync<T>(blob, Json, "read from storage", cancellationToken);
 
     /// <summary>Creates the blob unless it exists; the new ETag, or null when it already existed.</summary>
     private static async Task<ETag?> TryCreateAsync(BlobClient blob, BinaryData content, IDictionary<string, string>? metadata, CancellationToken cancellationToken)

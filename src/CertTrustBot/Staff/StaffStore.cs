@@ -105,16 +105,7 @@ public sealed class StaffStore(BlobContainers containers)
     internal async Task<(T? Value, ETag? ETag)> ReadAsync<T>(string name, CancellationToken cancellationToken) where T : class
     {
         var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
-        var blob = cases.GetBlobClient(name);
-        try
-        {
-            var download = (await StorageFailures.Guard(() => blob.DownloadContentAsync(cancellationToken), "read the staff records", cancellationToken).ConfigureAwait(false)).Value;
-            return (download.Content.ToObjectFromJson<T>(Json), download.Details.ETag);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return (null, null);
-        }
+        return await BlobJson.ReadAsync<T>(cases.GetBlobClient(name), Json, "read the staff records", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes the blob (only if it still has <paramref name="ifMatch"/>, when given); its new ETag.</summary>

@@ -187,26 +187,8 @@ public sealed partial class CaseWebhookOutbox(
 
     public void Dispose() => _nudge.Dispose();
 
-    private static async Task<(CaseWebhookOutboxEntry? Entry, ETag? ETag)> ReadAsync(BlobClient blob, CancellationToken cancellationToken)
-    {
-        BlobDownloadResult download;
-        try
-        {
-            download = (await StorageFailures.Guard(() => blob.DownloadContentAsync(cancellationToken), "read the webhook outbox", cancellationToken).ConfigureAwait(false)).Value;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return (null, null);
-        }
-        try
-        {
-            return (download.Content.ToObjectFromJson<CaseWebhookOutboxEntry>(Json), download.Details.ETag);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"The webhook outbox blob {blob.Name} is not valid JSON for an outbox entry.", ex);
-        }
-    }
+    private static Task<(CaseWebhookOutboxEntry? Entry, ETag? ETag)> ReadAsync(BlobClient blob, CancellationToken cancellationToken) =>
+        BlobJson.ReadAsync<CaseWebhookOutboxEntry>(blob, Json, "read the webhook outbox", cancellationToken);
 
     private static async Task<ETag?> TryWriteAsync(BlobClient blob, CaseWebhookOutboxEntry entry, BlobRequestConditions conditions, CancellationToken cancellationToken)
     {
