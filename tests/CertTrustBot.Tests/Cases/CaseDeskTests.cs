@@ -117,6 +117,19 @@ public class CaseDeskTests(AzuriteFixture azurite)
         Assert.Equal("CT-000021", later.CaseNumber);
     }
 
+    [Fact]
+    public async Task A_desk_whose_last_known_counter_was_moved_by_another_instance_takes_the_next_number()
+    {
+        // Each desk remembers the counter it last wrote and tries that first; the other desk's writes make it stale.
+        CaseDesk[] desks = [NewDesk(), NewDesk()];
+
+        var numbers = new List<string>();
+        foreach (var desk in new[] { desks[0], desks[1], desks[0], desks[0], desks[1], desks[1], desks[0] })
+            numbers.Add((await desk.SubmitAsync(CaseDrafts.Draft(), default)).CaseNumber);
+
+        Assert.Equal(Enumerable.Range(1, 7).Select(n => CaseNumber.Format(n)), numbers);
+    }
+
     [Theory]
     [InlineData("../../x.cer", "x.cer")]
     [InlineData("C:\\Users\\me\\Zertifikat für Prüfung ✓ 证书.cer", "Zertifikat für Prüfung ✓ 证书.cer")]

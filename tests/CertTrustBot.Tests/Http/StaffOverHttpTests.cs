@@ -55,8 +55,9 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         using var http = new HttpClient();
         Assert.Equal(TestCertificates.RootDer, await http.GetByteArrayAsync(new Uri(link)));
         Assert.Contains("sp=r", link, StringComparison.Ordinal); // read-only
-        var posted = await bot.Services.GetRequiredService<StaffStore>().CardOfAsync(caseNumber, CancellationToken.None);
-        Assert.Equal(thread.ActivityId, posted?.MessageId);
+        // The dispatcher saves the card after the channel answered the post: the thread can be seen before the record.
+        var posted = await EventuallyAsync(() => bot.Services.GetRequiredService<StaffStore>().CardOfAsync(caseNumber, CancellationToken.None), "the saved card of the case");
+        Assert.Equal(thread.ActivityId, posted.MessageId);
     }
 
     [Fact]
