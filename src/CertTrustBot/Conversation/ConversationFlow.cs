@@ -249,7 +249,10 @@ public sealed partial class ConversationFlow
         }
         else if (state.Step is ConversationStep.AwaitingEnvironments or ConversationStep.AwaitingConfirmation)
         {
-            replies.Add(new TextReply($"I'll use **{name}** instead of **{state.FileName}**."));
+            // Pasted text is always "pasted-certificate.pem": "X instead of X" would read as a mistake.
+            replies.Add(new TextReply(name == state.FileName
+                ? "I'll use this certificate instead of the one you sent before."
+                : $"I'll use **{name}** instead of **{state.FileName}**."));
         }
 
         return new FlowResult(next, replies, new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate));

@@ -167,7 +167,7 @@ public static class StaffRules
                             $"Your certificate is now trusted by every front-end server of {Join(chosen)}." +
                             (installed.Count > 0 ? $" (It already was in {Join(installed)}.)" : "") +
                             " Calls from those environments to the external system should now succeed.",
-                            "Environments", Join(current.Environments), statusHint),
+                            null, null, statusHint), // the card's facts list the environments already
                         $"{who.DisplayName} marked {number} installed in {Join(chosen)}; the case is done.");
                 }
 

@@ -290,6 +290,15 @@ public class ConversationFlowTests
     }
 
     [Fact]
+    public void A_new_file_with_the_same_name_is_not_announced_as_itself()
+    {
+        var result = _flow.Handle(AwaitingEnvironments(), new FileReceived("root.cer", FileBytes), Facts());
+
+        Assert.Contains("I'll use this certificate instead of the one you sent before.", Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain("instead of **root.cer**", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_checked_certificate_in_check_mode_gets_a_report_only_and_nothing_is_kept()
     {
         var state = new ConversationData { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.CheckOnly, LastCaseNumber = "CT-000001" };
