@@ -463,6 +463,12 @@ public sealed class CertificateChecker
             var servers = entries.Where(e => e.Role is CertificateRole.Leaf or CertificateRole.SelfSignedLeaf).ToList();
             if (servers.Count == 0)
             {
+                // `openssl req -x509` marks its self-signed certificates cA=true, and many systems present such a
+                // certificate as their own: a root that issues nothing in the file but names hosts is compared too.
+                servers = entries.Where(e => e.Role == CertificateRole.Root && !e.IssuesOthers && e.Certificate.SubjectAlternativeNames.Count > 0).ToList();
+            }
+            if (servers.Count == 0)
+            {
                 if (entries.Count > 0)
                 {
                     Add(FindingCodes.HostNotChecked, null,

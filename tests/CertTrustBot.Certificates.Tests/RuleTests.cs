@@ -373,6 +373,22 @@ public class RuleTests
     }
 
     [Fact]
+    public void Host_name_is_checked_against_a_self_signed_ca_certificate_that_names_hosts()
+    {
+        // What `openssl req -x509 -addext subjectAltName=DNS:erp.example.com` makes: cA=true, self-signed, with SANs.
+        var serverAsRoot = Root("CN=erp.example.com", b => b.DnsNames.Add("erp.example.com"));
+
+        var matching = Check(serverAsRoot.RawData, host: "erp.example.com");
+        var other = Check(serverAsRoot.RawData, host: "crm.example.com");
+
+        Assert.Equal(CertificateRole.Root, matching.Certificates[0].Role);
+        Assert.True(matching.Has(FindingCodes.HostMatch));
+        Assert.False(matching.Has(FindingCodes.HostNotChecked));
+        Assert.Contains("erp.example.com", other.Single(FindingCodes.HostNotInSan).Message, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Warn, other.Verdict);
+    }
+
+    [Fact]
     public void Host_name_cannot_be_checked_against_a_root_alone()
     {
         var report = Check(RootCa.RawData, host: "api.example.com");
