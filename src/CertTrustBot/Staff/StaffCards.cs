@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using CertTrustBot.Cards;
@@ -50,7 +51,9 @@ public sealed partial class StaffCards(
                 CardContent.Role(cert.Role),
                 cert.Subject.Length > 0 ? cert.Subject : "(no subject)",
                 cert.Issuer.Length > 0 ? cert.Issuer : "(no issuer)",
-                CardContent.DateTime(cert.NotAfter) + (daysLeft < 0 ? " (expired)" : ""),
+                CardContent.DateTime(cert.NotAfter) + (daysLeft < 0
+                    ? " (expired)"
+                    : string.Create(CultureInfo.InvariantCulture, $" ({Math.Floor(daysLeft):N0} days left)")),
                 daysLeft < 30 ? "warning" : "default",
                 CardContent.Grouped(cert.Sha1),
                 CardContent.Grouped(cert.Sha256),

@@ -191,4 +191,21 @@ public class StaffRulesTests
         Assert.Contains("SupportDesk:StaffMembers is empty", none.FailureMessage, StringComparison.Ordinal);
         Assert.True(off.Succeeded);
     }
+
+    [Fact]
+    public void The_staff_card_says_how_long_each_certificate_has_left_and_flags_the_last_month()
+    {
+        var soon = Case() with
+        {
+            Certificates = [new CaseCertificate("root.cer", "Root", "CN=Root", "CN=Root", Filed.AddDays(10.5), "AB", "CD", "CT-000042/0.cer")],
+        };
+
+        var later = StaffCards.StaffCardData(Case(), null, [null], Filed.AddDays(1), 2, Filed).Certificates[0];
+        var shortly = StaffCards.StaffCardData(soon, null, [null], Filed.AddDays(1), 2, Filed).Certificates[0];
+
+        Assert.EndsWith("(1,826 days left)", later.Expires, StringComparison.Ordinal); // 5 years from 2026-03-02, one leap day (2028)
+        Assert.Equal("default", later.ExpiresColor);
+        Assert.EndsWith("(10 days left)", shortly.Expires, StringComparison.Ordinal);
+        Assert.Equal("warning", shortly.ExpiresColor);
+    }
 }
