@@ -240,22 +240,23 @@ public sealed partial class ConversationFlow
             return new FlowResult(state, [], new CheckCertificate(name, content, null, [], CheckPurpose.ReportOnly));
         }
 
-        // A new certificate in the middle of a request replaces the pending one; the request (and its id) goes on.
-        var replies = new List<Reply>();
-        var next = state;
-        if (state.Step == ConversationStep.Idle || state.RequestId is null)
-        {
-            next = Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() };
-        }
-        else if (state.Step is ConversationStep.AwaitingEnvironments or ConversationStep.AwaitingConfirmation)
-        {
-            // Pasted text is always "pasted-certificate.pem": "X instead of X" would read as a mistake.
-            replies.Add(new TextReply(name == state.FileName
-                ? "I'll use this certificate instead of the one you sent before."
-                : $"I'll use **{name}** instead of **{state.FileName}**."));
-        }
+        // A new certificate in the middle of a request replaces the pending one (once it passes the check, see
+        // OnChecked); the request (and its id) goes on.
+        var next = state.Step == ConversationStep.Idle || state.RequestId is null
+            ? Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() }
+            : state;
+        return new FlowResult(next, [], new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate));
+    }
 
-        return new FlowResult(next, replies, new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate));
+    /// <summary>Said when a certificate that passed the check replaces the one a request already had.</summary>
+    private static IEnumerable<Reply> Replacing(ConversationData state, string name)
+    {
+        if (state.Step is not (ConversationStep.AwaitingEnvironments or ConversationStep.AwaitingConfirmation) || state.FileName is null)
+            yield break;
+        // Pasted text is always "pasted-certificate.pem": "X instead of X" would read as a mistake.
+        yield return new TextReply(name == state.FileName
+            ? "I'll use this certificate instead of the one you sent before."
+            : $"I'll use **{name}** instead of **{state.FileName}**.");
     }
 
     private FlowResult OnChecked(ConversationData state, CertificateReport report, CheckCertificate check, TurnFacts facts)
@@ -286,7 +287,7 @@ public sealed partial class ConversationFlow
                     FileName = check.FileName,
                     FileContent = check.Content.ToArray(),
                 };
-                return new FlowResult(waiting, [reportCard, Picker(waiting, null, null)]);
+                return new FlowResult(waiting, [.. Replacing(state, check.FileName), reportCard, Picker(waiting, null, null)]);
 
             case CheckPurpose.Confirmation or CheckPurpose.Submission when report.Verdict == Verdict.Block:
                 return new FlowResult(

@@ -280,22 +280,35 @@ public class ConversationFlowTests
     }
 
     [Fact]
-    public void A_new_file_while_choosing_environments_replaces_the_pending_one()
+    public void A_new_file_while_choosing_environments_replaces_the_pending_one_once_it_passes_the_check()
     {
-        var result = _flow.Handle(AwaitingEnvironments(), new FileReceived("other-root.cer", FileBytes), Facts());
+        var handled = _flow.Handle(AwaitingEnvironments(), new FileReceived("other-root.cer", FileBytes), Facts());
+        var effect = Assert.IsType<CheckCertificate>(handled.Effect);
+        var checkedResult = _flow.Resume(handled.State, new CertificateChecked(Accepted(), effect), Facts());
 
-        Assert.Contains("I'll use **other-root.cer** instead of **root.cer**", Text(result), StringComparison.Ordinal);
-        Assert.Equal(CheckPurpose.NewCertificate, Assert.IsType<CheckCertificate>(result.Effect).Purpose);
-        Assert.Equal(RequestId, result.State.RequestId);
+        Assert.Empty(handled.Replies); // nothing is promised before the check has spoken
+        Assert.Equal(CheckPurpose.NewCertificate, effect.Purpose);
+        Assert.Equal(RequestId, handled.State.RequestId);
+        Assert.Contains("I'll use **other-root.cer** instead of **root.cer**", Text(checkedResult), StringComparison.Ordinal);
+        Assert.Equal("other-root.cer", checkedResult.State.FileName);
     }
 
     [Fact]
     public void A_new_file_with_the_same_name_is_not_announced_as_itself()
     {
-        var result = _flow.Handle(AwaitingEnvironments(), new FileReceived("root.cer", FileBytes), Facts());
+        var result = _flow.Resume(AwaitingEnvironments(), Checked(Accepted(), CheckPurpose.NewCertificate), Facts());
 
         Assert.Contains("I'll use this certificate instead of the one you sent before.", Text(result), StringComparison.Ordinal);
         Assert.DoesNotContain("instead of **root.cer**", Text(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_blocked_file_replacing_a_pending_one_is_not_announced_as_its_replacement()
+    {
+        var result = _flow.Resume(AwaitingEnvironments(), Checked(Blocked(), CheckPurpose.NewCertificate), Facts());
+
+        Assert.DoesNotContain("I'll use", Text(result), StringComparison.Ordinal);
+        Assert.Contains("I can't accept", Text(result), StringComparison.Ordinal);
     }
 
     [Fact]
