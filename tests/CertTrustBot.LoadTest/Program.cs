@@ -10,6 +10,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CertTrustBot.Cases;
 using CertTrustBot.Tests.Http;
+using CertTrustBot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
 
@@ -26,9 +27,9 @@ internal static class LoadRun
         if (Option("--min-threads", 0) is > 0 and var minThreads)
             ThreadPool.SetMinThreads(minThreads, minThreads);
 
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         Console.WriteLine($"Starting Azurite, the loopback channel and download host, and the bot (Kestrel)...");
-        using var azurite = await AzuriteProcess.StartAsync(root);
+        using var azurite = await AzuriteProcess.StartAsync();
         await using var channel = new LoopbackChannel();
         await using var files = new LoopbackFileServer();
         await channel.StartAsync();
@@ -190,17 +191,6 @@ internal static class LoadRun
         {
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-        }
-
-        static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "CertTrustBot.sln")))
-                    return dir.FullName;
-            }
-
-            throw new InvalidOperationException("CertTrustBot.sln not found above " + AppContext.BaseDirectory);
         }
     }
 }
