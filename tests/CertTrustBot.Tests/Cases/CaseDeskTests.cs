@@ -298,28 +298,6 @@ public class CaseDeskTests(AzuriteFixture azurite)
             names.Add(blob.Name);
         return names;
     }
-
-    /// <summary>Refuses the connection for requests whose path matches, as a storage outage would.</summary>
-    private sealed class OutagePolicy(Func<Request, bool> affects) : HttpPipelinePolicy
-    {
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Fail(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Fail(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Fail(HttpMessage message)
-        {
-            if (affects(message.Request))
-                throw new HttpRequestException("Connection refused (simulated outage)", new SocketException((int)SocketError.ConnectionRefused));
-        }
-    }
 }
 
 internal static class StorageOptionsTestExtensions

@@ -441,26 +441,4 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         options.AddPolicy(new OutagePolicy(affects), HttpPipelinePosition.PerRetry);
         return new BlobServiceClient(_storage["ConnectionStrings:Storage"], options);
     }
-
-    /// <summary>Refuses the connection for the requests it affects, as a storage outage would.</summary>
-    private sealed class OutagePolicy(Func<Request, bool> affects) : HttpPipelinePolicy
-    {
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Fail(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            Fail(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void Fail(HttpMessage message)
-        {
-            if (affects(message.Request))
-                throw new HttpRequestException("Connection refused (simulated outage)", new SocketException((int)SocketError.ConnectionRefused));
-        }
-    }
 }
