@@ -63,12 +63,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     [Fact]
     public async Task Only_staff_may_act_and_marking_installed_tells_the_customer_and_updates_the_card_for_everyone()
     {
-        var staff = new StaffTeam(_channel);
-        var bot = StartBot(staff);
-        await PostAsync(bot, staff.BotInstalled());
-        var customer = new TeamsChat(_channel);
-        var caseNumber = await FileCaseAsync(bot, customer, "Production,Test");
-        var thread = await CaseThreadAsync(staff, caseNumber);
+        var (staff, bot, customer, caseNumber, thread) = await PostedCaseAsync("Production,Test");
         var card = thread.Message.Cards.Single();
         customer.NewReplies();
 
@@ -102,11 +97,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     [Fact]
     public async Task Installing_an_installed_case_or_acting_on_a_missing_case_is_answered_and_changes_nothing()
     {
-        var staff = new StaffTeam(_channel);
-        var bot = StartBot(staff);
-        await PostAsync(bot, staff.BotInstalled());
-        var caseNumber = await FileCaseAsync(bot, new TeamsChat(_channel), "Production");
-        var thread = await CaseThreadAsync(staff, caseNumber);
+        var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
         var card = thread.Message.Cards.Single();
         await InvokeAsync(bot, staff.Execute(thread, card, "staff.install", staff.Member, new Dictionary<string, string> { [StaffAction.EnvironmentsInput] = "Production" }));
         var before = await CaseAsync(bot, caseNumber);
@@ -123,11 +114,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     [Fact]
     public async Task A_click_on_a_stale_card_shows_the_current_case_and_changes_nothing()
     {
-        var staff = new StaffTeam(_channel);
-        var bot = StartBot(staff);
-        await PostAsync(bot, staff.BotInstalled());
-        var caseNumber = await FileCaseAsync(bot, new TeamsChat(_channel), "Production");
-        var thread = await CaseThreadAsync(staff, caseNumber);
+        var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
         var stale = thread.Message.Cards.Single();
         await InvokeAsync(bot, staff.Execute(thread, stale, "staff.start", staff.Member));
 
@@ -142,12 +129,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     [Fact]
     public async Task The_customer_answers_a_question_and_the_answer_reaches_the_case_history_and_the_staff_thread()
     {
-        var staff = new StaffTeam(_channel);
-        var bot = StartBot(staff);
-        await PostAsync(bot, staff.BotInstalled());
-        var customer = new TeamsChat(_channel);
-        var caseNumber = await FileCaseAsync(bot, customer, "Production");
-        var thread = await CaseThreadAsync(staff, caseNumber);
+        var (staff, bot, customer, caseNumber, thread) = await PostedCaseAsync();
         customer.NewReplies();
 
         await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.ask", staff.Member,
@@ -198,12 +180,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     [Fact]
     public async Task A_proactive_message_the_channel_refuses_is_kept_retried_and_delivered_later()
     {
-        var staff = new StaffTeam(_channel);
-        var bot = StartBot(staff);
-        await PostAsync(bot, staff.BotInstalled());
-        var customer = new TeamsChat(_channel);
-        var caseNumber = await FileCaseAsync(bot, customer, "Production");
-        var thread = await CaseThreadAsync(staff, caseNumber);
+        var (staff, bot, customer, caseNumber, thread) = await PostedCaseAsync();
         customer.NewReplies();
         _channel.Fail(customer.ConversationId);
 
@@ -248,12 +225,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     [Fact]
     public async Task A_file_sent_as_the_answer_is_kept_with_the_case_and_announced_in_the_staff_thread()
     {
-        var staff = new StaffTeam(_channel);
-        var bot = StartBot(staff);
-        await PostAsync(bot, staff.BotInstalled());
-        var customer = new TeamsChat(_channel);
-        var caseNumber = await FileCaseAsync(bot, customer, "Production");
-        var thread = await CaseThreadAsync(staff, caseNumber);
+        var (staff, bot, customer, caseNumber, thread) = await PostedCaseAsync();
         await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.ask", staff.Member,
             new Dictionary<string, string> { [StaffAction.QuestionInput] = "Please send the intermediate CA too." }));
         await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } r ? r : null, "the question");
@@ -309,12 +281,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     [Fact]
     public async Task An_action_submit_from_a_client_without_universal_actions_is_applied_too()
     {
-        var staff = new StaffTeam(_channel);
-        var bot = StartBot(staff);
-        await PostAsync(bot, staff.BotInstalled());
-        var customer = new TeamsChat(_channel);
-        var caseNumber = await FileCaseAsync(bot, customer, "Production");
-        var thread = await CaseThreadAsync(staff, caseNumber);
+        var (staff, bot, customer, caseNumber, thread) = await PostedCaseAsync();
 
         await PostAsync(bot, staff.Submit(thread, thread.Message.Cards.Single(), "staff.start", staff.Member));
 
@@ -370,6 +337,19 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     }
 
     /// <summary>The customer sends the root CA, picks environments and confirms; the case number of the receipt.</summary>
+    /// <summary>A case a customer filed and the bot posted to the staff channel: where most staff tests start.</summary>
+    private sealed record PostedCase(StaffTeam Staff, BotApp Bot, TeamsChat Customer, string CaseNumber, LoopbackChannel.CreatedConversation Thread);
+
+    private async Task<PostedCase> PostedCaseAsync(string environments = "Production")
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, environments);
+        return new PostedCase(staff, bot, customer, caseNumber, await CaseThreadAsync(staff, caseNumber));
+    }
+
     private async Task<string> FileCaseAsync(BotApp bot, TeamsChat chat, string environments)
     {
         var replies = await SendAsync(bot, chat, chat.File("contoso-root.cer", _files.Serve(TestCertificates.RootDer)));
