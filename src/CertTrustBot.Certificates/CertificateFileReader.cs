@@ -101,11 +101,8 @@ internal static class CertificateFileReader
         // Several PKCS#7 blocks could together exceed the cap that each of them respects.
         if (result.Certificates.Count > limits.MaxCertificates)
         {
-            result.Add(FindingCodes.FileTooManyCertificates,
-                $"The file holds {result.Certificates.Count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.",
-                "Send only the root CA certificate the system needs (or its chain).");
+            TooManyCertificates(result, $"The file holds {result.Certificates.Count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.");
             result.Certificates.Clear();
-            result.Format = CertificateFormat.TooLarge;
         }
         return result;
     }
@@ -123,15 +120,19 @@ internal static class CertificateFileReader
         return content;
     }
 
+    /// <summary>The count cap, refused before (or instead of) parsing: the file is TooLarge whatever else it holds.</summary>
+    private static void TooManyCertificates(FileContents result, string message)
+    {
+        result.Format = CertificateFormat.TooLarge;
+        result.Add(FindingCodes.FileTooManyCertificates, message, "Send only the root CA certificate the system needs (or its chain).");
+    }
+
     private static void ReadPem(ReadOnlySpan<byte> span, CheckLimits limits, FileContents result, bool privateKey)
     {
         var markers = span.Count("-----BEGIN "u8);
         if (markers > limits.MaxCertificates)
         {
-            result.Format = CertificateFormat.TooLarge;
-            result.Add(FindingCodes.FileTooManyCertificates,
-                $"The file holds {markers:N0} PEM blocks; at most {limits.MaxCertificates:N0} certificates are accepted in one file.",
-                "Send only the root CA certificate the system needs (or its chain).");
+            TooManyCertificates(result, $"The file holds {markers:N0} PEM blocks; at most {limits.MaxCertificates:N0} certificates are accepted in one file.");
             return;
         }
 
@@ -407,10 +408,7 @@ internal static class CertificateFileReader
         var count = CountPkcs7Certificates(der);
         if (count > limits.MaxCertificates)
         {
-            result.Format = CertificateFormat.TooLarge;
-            result.Add(FindingCodes.FileTooManyCertificates,
-                $"The PKCS#7 bundle holds {count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.",
-                "Send only the root CA certificate the system needs (or its chain).");
+            TooManyCertificates(result, $"The PKCS#7 bundle holds {count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.");
             return;
         }
         try
