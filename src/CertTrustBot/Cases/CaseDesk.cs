@@ -28,43 +28,22 @@ namespace CertTrustBot.Cases;
 /// </list>
 /// Every name is made of ids the bot made, hashes and validated hex: never of user text.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable",
-    Justification = "The counter gate's SemaphoreSlim only holds a kernel object once AvailableWaitHandle is used, which it never is; disposing it would only make submits racing a shutdown fail.")]
-public sealed partial class CaseDesk(BlobContainers containers, TimeProvider timeProvider, ILogger<CaseDesk> logger)
+public sealed partial class CaseDesk(
+    BlobContainers containers, CaseNumberCounter counter, TimeProvider timeProvider, ILogger<CaseDesk> logger, IEnumerable<ICaseEventOutbox> outboxes)
 {
-    private readonly ICaseEventOutbox[] _outboxes = [];
-
-    /// <summary>
-    /// The case desk that also stages each case event in <paramref name="outboxes"/> before committing it (see
-    /// <see cref="ICaseEventOutbox"/>). Dependency injection picks this constructor; with no outbox registered (webhooks
-    /// disabled) the sequence is empty and the desk behaves exactly as before.
-    /// </summary>
-    public CaseDesk(BlobContainers containers, TimeProvider timeProvider, ILogger<CaseDesk> logger, IEnumerable<ICaseEventOutbox> outboxes)
-        : this(containers, timeProvider, logger)
+    /// <summary>A case desk that stages no events (tests of the desk alone).</summary>
+    public CaseDesk(BlobContainers containers, TimeProvider timeProvider, ILogger<CaseDesk> logger)
+        : this(containers, new CaseNumberCounter(containers), timeProvider, logger, [])
     {
-        ArgumentNullException.ThrowIfNull(outboxes);
-        _outboxes = outboxes.ToArray();
     }
 
+    // Every case event is staged in these before the record that commits it is written (see ICaseEventOutbox).
+    private readonly ICaseEventOutbox[] _outboxes = [.. outboxes];
+
     public const string CertificateContentType = "application/pkix-cert";
-    private const string CounterBlob = "counters/case-number.json";
-    private const int MaxCounterAttempts = 200;
     private const int MaxParallelReads = 8;
 
-    // Per desk, not static: the desk is a DI singleton, so in a deployment this is one gate per process, which is all
-    // the in-process contention there is. A static gate (even one keyed by container) would also serialize separate
-    // desks in one process (the tests and the two-BotApp tests stand in for separate instances that way), hiding the
-    // cross-instance race that only the ETag CAS may resolve, and correctness never depends on the gate anyway.
-    // Never disposed (see the CA1001 suppression above).
-    private readonly SemaphoreSlim _counterGate = new(1, 1);
-
-    // The counter as this desk last wrote it (guarded by _counterGate): saves the read when nobody else moved it.
-    private (long Last, ETag ETag)? _lastCounter;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
+    private static readonly JsonSerializerOptions Json = BlobJson.Options;
 
     /// <summary>Stores the certificates and the case record. Idempotent on <see cref="CaseDraft.RequestId"/>.</summary>
     /// <exception cref="StorageUnavailableException">Storage did not answer; nothing of the case is visible.</exception>
@@ -287,8 +266,6 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
 
     private sealed record RequestClaim(string RequestId, string CaseNumber, DateTimeOffset ClaimedAt);
 
-    private sealed record Counter(long Last);
-
     private async Task<RequestClaim> ClaimAsync(BlobContainerClient cases, string requestId, CancellationToken cancellationToken)
     {
         var blob = cases.GetBlobClient($"requests/{Sha256Hex(requestId)}.json");
@@ -296,7 +273,7 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
         if (claim is null)
         {
             // A number is spent before the claim is made; losing the race to another instance leaves a gap, never a duplicate.
-            var number = await NextCaseNumberAsync(cases, cancellationToken).ConfigureAwait(false);
+            var number = await counter.NextAsync(cancellationToken).ConfigureAwait(false);
             var mine = new RequestClaim(requestId, number, timeProvider.GetUtcNow());
             if (await TryCreateAsync(blob, Serialize(mine), null, cancellationToken).ConfigureAwait(false) is not null)
                 return mine;
@@ -308,74 +285,11 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
         return claim;
     }
 
-    /// <summary>
-    /// The next case number: the counter blob advanced by ETag compare-and-swap, one caller of this desk at a time.
-    /// </summary>
-    /// <remarks>
-    /// Without the gate, every concurrent submit in this process read the same counter, all but one lost the CAS, and
-    /// they kept retrying against each other: 64 simultaneous confirms took seconds. Inside the gate there is no
-    /// contention from this process, so the only CAS losses left are to other instances, which the retries with jitter
-    /// still handle: the ETag stays the cross-instance guarantee, the gate is only a way to stop competing with
-    /// ourselves. Only the counter step is gated; the rest of a submit runs concurrently.
-    /// </remarks>
-    private async Task<string> NextCaseNumberAsync(BlobContainerClient cases, CancellationToken cancellationToken)
-    {
-        var blob = cases.GetBlobClient(CounterBlob);
-        await _counterGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            for (var attempt = 1; attempt <= MaxCounterAttempts; attempt++)
-            {
-                // Our own last write tells us the counter and its ETag: try that without reading. If another instance
-                // moved the counter since, the CAS fails and the next attempt reads. Forgotten before each write, so
-                // a failure of any kind (a timeout whose write may have landed included) leads to a fresh read.
-                var known = _lastCounter;
-                _lastCounter = null;
-                long last;
-                ETag? etag;
-                if (known is { } k)
-                {
-                    (last, etag) = k;
-                }
-                else
-                {
-                    var (counter, read) = await ReadJsonWithETagAsync<Counter>(blob, cancellationToken).ConfigureAwait(false);
-                    (last, etag) = (counter?.Last ?? 0, read);
-                }
-
-                var next = last + 1;
-                var conditions = etag is { } e ? new BlobRequestConditions { IfMatch = e } : new BlobRequestConditions { IfNoneMatch = ETag.All };
-                try
-                {
-                    var written = await StorageFailures.Guard(
-                        () => blob.UploadAsync(Serialize(new Counter(next)), new BlobUploadOptions { Conditions = conditions, HttpHeaders = JsonHeaders }, cancellationToken),
-                        "allocate a case number",
-                        cancellationToken).ConfigureAwait(false);
-                    _lastCounter = (next, written.Value.ETag);
-                    return CaseNumber.Format(next);
-                }
-                catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
-                {
-                    // A remembered state gone stale is no contention: read again at once. A lost CAS after a read means
-                    // another instance took this number; back off a little, with jitter so the contenders spread out.
-                    // Real time, not the injected clock: this is about contention now, and a test's fake clock would never move.
-                    if (known is null)
-                        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * Math.Min(attempt, 10))), cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        finally
-        {
-            _counterGate.Release();
-        }
-        throw new StorageUnavailableException($"Could not allocate a case number after {MaxCounterAttempts} attempts: too many concurrent submissions; retry.");
-    }
-
     private static SupportCase EnsureSameRequest(SupportCase record, string requestId) =>
         string.Equals(record.RequestId, requestId, StringComparison.Ordinal)
             ? record
             : throw new InvalidOperationException(
-                $"Case {record.CaseNumber} belongs to request {record.RequestId}, not {requestId}: the case-number counter was reset. Restore {CounterBlob} to the highest case number.");
+                $"Case {record.CaseNumber} belongs to request {record.RequestId}, not {requestId}: the case-number counter was reset. Restore {CaseNumberCounter.BlobName} to the highest case number.");
 
     // ---- certificates and indexes ----
 
@@ -574,9 +488,6 @@ public sealed partial class CaseDesk(BlobContainers containers, TimeProvider tim
         exception is RequestFailedException || StorageFailures.IsUnavailable(exception, cancellationToken);
 }
 
-/// <summary>Storage did not answer (or refused); the operation had no visible effect and may be retried.</summary>
-public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 public static class CaseDeskServiceCollectionExtensions
 {
     /// <summary>The case desk over blob storage (call <c>AddBlobStorage</c> too).</summary>
@@ -584,6 +495,7 @@ public static class CaseDeskServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CaseNumberCounter>();
         services.TryAddSingleton<CaseDesk>();
         return services;
     }

@@ -1,5 +1,6 @@
 using CertTrustBot.Cases;
 using CertTrustBot.Certificates;
+using CertTrustBot.Storage;
 
 namespace CertTrustBot.Conversation;
 

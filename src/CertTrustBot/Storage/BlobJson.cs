@@ -1,14 +1,19 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using CertTrustBot.Cases;
 
 namespace CertTrustBot.Storage;
 
-/// <summary>Reading a JSON record blob with its ETag, the way every durable record here is read.</summary>
+/// <summary>Reading and writing a JSON record blob with its ETag, the way every durable record here is kept.</summary>
 internal static class BlobJson
 {
+    /// <summary>camelCase names, enums as strings: the options of every record blob.</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static readonly BlobHttpHeaders Headers = new() { ContentType = "application/json; charset=utf-8" };
+
     /// <summary>The blob's value and ETag; (null, null) when there is no such blob.</summary>
     /// <exception cref="StorageUnavailableException">Storage did not answer.</exception>
     /// <exception cref="InvalidDataException">The blob is not valid JSON for <typeparamref name="T"/>.</exception>
@@ -32,6 +37,48 @@ internal static class BlobJson
         catch (JsonException ex)
         {
             throw new InvalidDataException($"The blob {blob.BlobContainerName}/{blob.Name} is not valid JSON for {typeof(T).Name}.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Writes the value only if the blob still has <paramref name="ifMatch"/>, or, when it is null, only if there is no
+    /// such blob yet. Its new ETag, or null when the condition failed (someone else wrote, created or deleted it).
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage did not answer.</exception>
+    public static async Task<ETag?> TryWriteAsync<T>(
+        BlobClient blob, T value, JsonSerializerOptions options, ETag? ifMatch, string what, CancellationToken cancellationToken,
+        IDictionary<string, string>? metadata = null)
+    {
+        var upload = new BlobUploadOptions
+        {
+            Conditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All },
+            HttpHeaders = Headers,
+            Metadata = metadata,
+        };
+        try
+        {
+            var response = await StorageFailures.Guard(
+                () => blob.UploadAsync(BinaryData.FromObjectAsJson(value, options), upload, cancellationToken), what, cancellationToken).ConfigureAwait(false);
+            return response.Value.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the blob only if it still has <paramref name="ifMatch"/>; false when it changed or is gone.</summary>
+    public static async Task<bool> TryDeleteAsync(BlobClient blob, ETag ifMatch, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StorageFailures.Guard(
+                () => blob.DeleteAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = ifMatch }, cancellationToken), what, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return false;
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class BlobStorageHealthCheck(BlobContainers containers) : IHealthC
         {
             return HealthCheckResult.Unhealthy($"Blob storage did not answer within {containers.Options.HealthCheckTimeout.TotalSeconds:0.#} s.", ex);
         }
-        catch (Exception ex) when (ex is RequestFailedException or Cases.StorageUnavailableException or AggregateException)
+        catch (Exception ex) when (ex is RequestFailedException or StorageUnavailableException or AggregateException)
         {
             return HealthCheckResult.Unhealthy($"Blob storage is unavailable: {ex.Message}", ex);
         }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Azure;
-using CertTrustBot.Cases;
 
 namespace CertTrustBot.Storage;
 
@@ -59,3 +58,6 @@ internal static class StorageFailures
 
 /// <summary>The item changed in storage since it was read (its ETag no longer matches); read it again and retry.</summary>
 public sealed class StorageConflictException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Storage did not answer (or refused); the operation had no visible effect and may be retried.</summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -277,8 +277,10 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
     {
         var bot = NewInstance();
         var draft = CaseDrafts.Draft();
+        var failingContainers = new BlobContainers(ClientFailingOn(r => r.Method == RequestMethod.Put && r.Uri.Path.Contains("/records/", StringComparison.Ordinal)), Options.Create(bot.StorageOptions));
         var failing = new CaseDesk(
-            new BlobContainers(ClientFailingOn(r => r.Method == RequestMethod.Put && r.Uri.Path.Contains("/records/", StringComparison.Ordinal)), Options.Create(bot.StorageOptions)),
+            failingContainers,
+            new CaseNumberCounter(failingContainers),
             _clock,
             NullLogger<CaseDesk>.Instance,
             [bot.Outbox]);

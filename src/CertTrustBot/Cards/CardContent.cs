@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using CertTrustBot.Cards;
 using CertTrustBot.Cases;
 using CertTrustBot.Certificates;
 
-namespace CertTrustBot.Conversation;
+namespace CertTrustBot.Cards;
 
 /// <summary>Turns the engine's report and the case desk's records into the cards' pre-formatted data.</summary>
 internal static class CardContent
