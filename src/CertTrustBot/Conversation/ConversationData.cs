@@ -53,4 +53,20 @@ public sealed record ConversationData
 
     /// <summary>The case number of the last case submitted from this conversation.</summary>
     public string? LastCaseNumber { get; set; }
+
+    /// <summary>
+    /// Questions support staff asked in this chat that wait for the customer's answer, oldest first. Added by the case
+    /// pipeline (outside any turn) when it delivers the question; taken by the flow when the customer answers.
+    /// </summary>
+    public IReadOnlyList<PendingQuestion> Questions
+    {
+        get => _questions;
+        set => _questions = value is null ? [] : [.. value];
+    }
+
+    private PendingQuestion[] _questions = [];
 }
+
+/// <summary>A staff question on a case, waiting in the customer's chat for the answer.</summary>
+/// <param name="Sequence">The case event that asked it: an answer is accepted only while the case still waits for it.</param>
+public sealed record PendingQuestion(string CaseNumber, int Sequence, string Question, DateTimeOffset AskedAt);
