@@ -1,5 +1,6 @@
 using CertTrustBot.Bot;
 using CertTrustBot.Cases;
+using CertTrustBot.Cases.Events;
 using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Conversation;
 using CertTrustBot.Hosting;
@@ -8,8 +9,10 @@ using CertTrustBot.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddBlobStorage(builder.Configuration);
 builder.Services.AddCaseDesk();
+builder.Services.AddCaseEvents();
 builder.Services.AddCaseWebhook(builder.Configuration);
 builder.Services.AddConversation();
 builder.Services.AddStaffDesk();

@@ -10,21 +10,20 @@ namespace CertTrustBot.Bot;
 /// <summary>
 /// The activity handler: every turn reads the activity as a conversation input, loads the state once, runs the
 /// conversation, saves the state once, then sends the replies (so that what the user sees was saved). Around it, the
-/// staff side: the staff team is learned from any of its activities, clicks on case cards go to the staff desk, and
-/// a customer's answer to a staff question goes to the case.
+/// staff side: the staff team is learned from any of its activities, and clicks on case cards go to the staff desk.
+/// (A customer's answer to a staff question is a step of the conversation like any other.)
 /// </summary>
 public sealed class TeamsBot(
     ConversationStateStore states,
     ConversationRunner runner,
     TurnInputReader inputs,
     ReplyRenderer replies,
-    StaffDesk staff,
-    CustomerAnswers answers) : ActivityHandler
+    StaffDesk staff) : ActivityHandler
 {
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
         if (TeamIdOf(turnContext.Activity) is { } teamId)
-            await staff.TeamSeenAsync(teamId, TeamsProactiveChannel.ReferenceOf(turnContext.Activity, wholeChannel: true), cancellationToken);
+            await staff.TeamSeenAsync(teamId, TeamsMessenger.ReferenceOf(turnContext.Activity, wholeChannel: true), cancellationToken);
         await base.OnTurnAsync(turnContext, cancellationToken);
     }
 
@@ -37,15 +36,7 @@ public sealed class TeamsBot(
             return;
         }
 
-        var input = await inputs.ReadMessageAsync(turnContext, cancellationToken);
-        if (input is not null && TurnInputReader.ChatKindOf(turnContext.Activity) == ChatKind.Personal
-            && await answers.TryAnswerAsync(inputs.FactsOf(turnContext).User, input, cancellationToken) is { } answered)
-        {
-            await turnContext.SendActivityAsync(replies.Render(answered), cancellationToken);
-            return;
-        }
-
-        await RunTurnAsync(turnContext, input, cancellationToken);
+        await RunTurnAsync(turnContext, await inputs.ReadMessageAsync(turnContext, cancellationToken), cancellationToken);
     }
 
     // Action.Execute (Universal Actions): answered within the invoke with the card as it now is, for the clicker.

@@ -1,4 +1,4 @@
-using CertTrustBot.Staff;
+using CertTrustBot.Messaging;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
@@ -47,9 +47,7 @@ public static class TeamsBotExtensions
         services.AddSingleton<TurnInputReader>();
         services.AddSingleton<ReplyRenderer>();
         services.AddSingleton<IBot, TeamsBot>();
-        services.AddSingleton<IProactiveChannel, TeamsProactiveChannel>();
-        services.AddStaffDesk();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IChannelMessenger, TeamsMessenger>();
         return builder;
     }
 

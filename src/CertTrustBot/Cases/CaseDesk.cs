@@ -22,7 +22,7 @@ namespace CertTrustBot.Cases;
 /// without its record does not exist for any reader.</item>
 /// <item><c>requests/{sha256(requestId)}.json</c>: the claim that ties a request to its case number, created with
 /// If-None-Match:* so that one request never gets two cases.</item>
-/// <item><c>counters/case-number.json</c>: the last case number handed out, advanced by ETag compare-and-swap.</item>
+/// <item><c>counters/case-number.json</c>: the last case number handed out (see <see cref="CaseNumberCounter"/>).</item>
 /// <item><c>by-requester/{sha256(requester)}/{caseNumber}</c> and
 /// <c>by-certificate/{sha256(tenant)}/{SHA256}/{caseNumber}</c>: empty index blobs, written before the record.</item>
 /// </list>
@@ -63,7 +63,7 @@ public sealed partial class CaseDesk(
 
             // First attempt, or a retry completing an attempt that crashed (or is still running elsewhere): every step
             // below is idempotent, and only one record can be created.
-            var stored = await StoreCertificatesAsync(certificates, claim.CaseNumber, draft, cancellationToken).ConfigureAwait(false);
+            var stored = await StoreCertificatesAsync(certificates, claim.CaseNumber, $"{claim.CaseNumber}/", draft.FileName, draft.Certificates, draft.RequestId, cancellationToken).ConfigureAwait(false);
             var now = timeProvider.GetUtcNow();
             var record = new SupportCase
             {
@@ -77,7 +77,8 @@ public sealed partial class CaseDesk(
                 CreatedAt = now,
                 Status = CaseStatus.Submitted,
                 ConversationReference = draft.ConversationReference,
-                History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null)],
+                ConversationKey = draft.ConversationKey,
+                History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null) { Kind = CaseEventKind.Filed }],
             };
             await WriteIndexesAsync(cases, record, cancellationToken).ConfigureAwait(false);
             // Staged before the commit point, so that a committed case always has its event staged; an attempt that
@@ -126,11 +127,11 @@ public sealed partial class CaseDesk(
         try
         {
             var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
-            var key = RequesterKey(requester);
+            var key = requester.Key();
             var numbers = await ListCaseNumbersAsync(cases, $"by-requester/{key}/", cancellationToken).ConfigureAwait(false);
             var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
             return records.Values
-                .Where(r => RequesterKey(r.Requester) == key)
+                .Where(r => r.Requester.Key() == key)
                 .OrderByDescending(r => r.CreatedAt)
                 .ThenByDescending(r => r.CaseNumber, StringComparer.Ordinal)
                 .ToList();
@@ -173,7 +174,7 @@ public sealed partial class CaseDesk(
                     .ThenByDescending(m => m.Case.CreatedAt)
                     .FirstOrDefault();
                 if (match.Case is not null)
-                    result[given] = $"{match.Case.CaseNumber} for {JoinEnvironments(match.Environments)}, {Describe(match.Case.Status)}";
+                    result[given] = $"{match.Case.CaseNumber} for {Words.Join(match.Environments)}, {Describe(match.Case.Status)}";
             }
             return result;
         }
@@ -184,59 +185,74 @@ public sealed partial class CaseDesk(
     }
 
     /// <summary>
-    /// Sets a case's status and appends the change to its history, in one conditional write. With
+    /// Records what happened to a case: the status follows from <see cref="CaseTransitions"/>, and the event is appended
+    /// to the history, staged for the case-event pipeline and committed in one conditional write. With
     /// <paramref name="expectedETag"/> (the <see cref="SupportCase.ETag"/> the caller showed to a person), a case changed
     /// since is refused with <see cref="StorageConflictException"/>; without it, concurrent changes are applied in turn.
     /// </summary>
-    /// <returns>The updated case, or null when there is no such case.</returns>
-    public async Task<SupportCase?> UpdateStatusAsync(
-        string caseNumber, CaseStatus status, string actor, string? note, string? expectedETag, CancellationToken cancellationToken)
+    /// <returns>The outcome, with the case as it is now (null when there is no such case).</returns>
+    public async Task<CaseEventResult> RecordAsync(string caseNumber, CaseEventDraft draft, string? expectedETag, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentException.ThrowIfNullOrWhiteSpace(draft.Actor, nameof(draft));
+        if (draft.Kind == CaseEventKind.Filed)
+            throw new ArgumentException("A case is filed with SubmitAsync.", nameof(draft));
         if (!CaseNumber.TryNormalize(caseNumber, out var normalized))
-            return null;
+            return new CaseEventResult(CaseEventOutcome.NoSuchCase, null);
         try
         {
             var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
             var blob = cases.GetBlobClient(RecordBlob(normalized));
+            CaseAnswer? answer = null;
             for (var attempt = 1; ; attempt++)
             {
                 var current = await ReadRecordAsync(cases, normalized, cancellationToken).ConfigureAwait(false);
                 if (current is null)
-                    return null;
+                    return new CaseEventResult(CaseEventOutcome.NoSuchCase, null);
                 if (expectedETag is not null && expectedETag != current.ETag)
                     throw Conflict(normalized, null);
+                if (CaseTransitions.After(current, draft.Kind, draft.Environments) is not { } status)
+                    return new CaseEventResult(CaseEventOutcome.NotAllowed, current);
+
+                // An answer's certificates are stored before the event that names them, once, under a name the bot made.
+                if (draft.Answer is { } given && answer is null)
+                    answer = await StoreAnswerAsync(normalized, given, cancellationToken).ConfigureAwait(false);
 
                 var now = timeProvider.GetUtcNow();
-                var updated = current with
+                var happened = new CaseEvent(now, status, draft.Actor.Trim(), string.IsNullOrWhiteSpace(draft.Note) ? null : draft.Note.Trim())
                 {
-                    Status = status,
-                    UpdatedAt = now,
-                    History = [.. current.History, new CaseEvent(now, status, actor, string.IsNullOrWhiteSpace(note) ? null : note.Trim())],
+                    Kind = draft.Kind,
+                    Environments = draft.Environments,
+                    Answer = answer,
                 };
+                var updated = current with { Status = status, UpdatedAt = now, History = [.. current.History, happened] };
                 // Staged before the conditional write, as in SubmitAsync: an event that commits was always staged.
                 await StageAsync(updated, cancellationToken).ConfigureAwait(false);
-                try
+                if (await BlobJson.TryWriteAsync(blob, updated, Json, new ETag(current.ETag!), "record a case event", cancellationToken).ConfigureAwait(false) is { } etag)
                 {
-                    var response = await StorageFailures.Guard(
-                        () => blob.UploadAsync(Serialize(updated), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = new ETag(current.ETag!) }, HttpHeaders = JsonHeaders }, cancellationToken),
-                        "update the case",
-                        cancellationToken).ConfigureAwait(false);
-                    LogStatusChanged(logger, normalized, status, actor);
+                    LogRecorded(logger, normalized, draft.Kind, status, draft.Actor);
                     Committed(updated);
-                    return updated with { ETag = response.Value.ETag.ToString() };
+                    return new CaseEventResult(CaseEventOutcome.Recorded, updated with { ETag = etag.ToString() });
                 }
-                catch (RequestFailedException ex) when (ex.Status == 412)
-                {
-                    if (expectedETag is not null || attempt >= 10)
-                        throw Conflict(normalized, ex);
-                }
+
+                if (expectedETag is not null || attempt >= 10)
+                    throw Conflict(normalized, null);
             }
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
-            throw StorageFailures.Unavailable("update the case", ex);
+            throw StorageFailures.Unavailable("record a case event", ex);
         }
+    }
+
+    private async Task<CaseAnswer> StoreAnswerAsync(string caseNumber, CaseAnswerDraft given, CancellationToken cancellationToken)
+    {
+        if (given.Certificates.Count == 0)
+            return new CaseAnswer(given.Text, []);
+        var certificates = await containers.CertificatesAsync(cancellationToken).ConfigureAwait(false);
+        var answerId = Sha256Hex($"answer|{caseNumber}|{given.AnswerId}")[..32];
+        var stored = await StoreCertificatesAsync(certificates, caseNumber, $"{caseNumber}/answers/{answerId}/", given.FileName, given.Certificates, given.AnswerId, cancellationToken).ConfigureAwait(false);
+        return new CaseAnswer(given.Text, stored);
     }
 
     private async Task StageAsync(SupportCase record, CancellationToken cancellationToken)
@@ -250,10 +266,6 @@ public sealed partial class CaseDesk(
         foreach (var outbox in _outboxes)
             outbox.Committed(record);
     }
-
-    /// <summary>"Production", "Production and Test", "Production, Test and Development".</summary>
-    private static string JoinEnvironments(IReadOnlyList<string> environments) =>
-        environments.Count <= 1 ? string.Concat(environments) : $"{string.Join(", ", environments.Take(environments.Count - 1))} and {environments[^1]}";
 
     public static string Describe(CaseStatus status) => status switch
     {
@@ -294,15 +306,16 @@ public sealed partial class CaseDesk(
     // ---- certificates and indexes ----
 
     private static async Task<IReadOnlyList<CaseCertificate>> StoreCertificatesAsync(
-        BlobContainerClient certificates, string caseNumber, CaseDraft draft, CancellationToken cancellationToken)
+        BlobContainerClient certificates, string caseNumber, string prefix, string givenFileName, IReadOnlyList<CaseCertificateContent> contents, string requestId,
+        CancellationToken cancellationToken)
     {
-        var fileName = SanitizeFileName(draft.FileName);
-        var stored = new List<CaseCertificate>(draft.Certificates.Count);
-        for (var index = 0; index < draft.Certificates.Count; index++)
+        var fileName = SanitizeFileName(givenFileName);
+        var stored = new List<CaseCertificate>(contents.Count);
+        for (var index = 0; index < contents.Count; index++)
         {
-            var certificate = draft.Certificates[index];
+            var certificate = contents[index];
             var sha256 = Convert.ToHexString(SHA256.HashData(certificate.Der));
-            var name = $"{caseNumber}/{index.ToString(CultureInfo.InvariantCulture)}.cer";
+            var name = $"{prefix}{index.ToString(CultureInfo.InvariantCulture)}.cer";
             var blob = certificates.GetBlobClient(name);
             var metadata = new Dictionary<string, string>
             {
@@ -325,7 +338,7 @@ public sealed partial class CaseDesk(
                 // Written by an earlier attempt of the same request: fine if it is the same certificate.
                 var properties = await StorageFailures.Guard(() => blob.GetPropertiesAsync(cancellationToken: cancellationToken), "check a stored certificate", cancellationToken).ConfigureAwait(false);
                 if (!properties.Value.Metadata.TryGetValue("sha256", out var storedSha) || !string.Equals(storedSha, sha256, StringComparison.OrdinalIgnoreCase))
-                    throw new InvalidOperationException($"Request {draft.RequestId} was submitted before with different certificates; a changed request needs a new request id.", ex);
+                    throw new InvalidOperationException($"Request {requestId} was submitted before with different certificates; a changed request needs a new request id.", ex);
             }
             stored.Add(new CaseCertificate(fileName, certificate.Role, certificate.Subject, certificate.Issuer, certificate.NotAfter, sha256, NormalizeThumbprint(certificate.Sha1), name));
         }
@@ -336,7 +349,7 @@ public sealed partial class CaseDesk(
     {
         var tenant = TenantKey(record.Requester.TenantId);
         var names = record.Certificates.Select(c => $"by-certificate/{tenant}/{c.Sha256}/{record.CaseNumber}")
-            .Prepend($"by-requester/{RequesterKey(record.Requester)}/{record.CaseNumber}")
+            .Prepend($"by-requester/{record.Requester.Key()}/{record.CaseNumber}")
             .Distinct(StringComparer.Ordinal);
         foreach (var name in names)
         {
@@ -388,7 +401,32 @@ public sealed partial class CaseDesk(
     private static async Task<SupportCase?> ReadRecordAsync(BlobContainerClient cases, string caseNumber, CancellationToken cancellationToken)
     {
         var (record, etag) = await ReadJsonWithETagAsync<SupportCase>(cases.GetBlobClient(RecordBlob(caseNumber)), cancellationToken).ConfigureAwait(false);
-        return record is null ? null : record with { ETag = etag.ToString() };
+        return record is null ? null : Upgraded(record) with { ETag = etag.ToString() };
+    }
+
+    // Before events were typed, a record kept only each event's status, and installed environments as a note
+    // "Installed in: A, B". Such a record is read as typed events here, once, so nothing else parses notes.
+    private const string LegacyInstalledPrefix = "Installed in: ";
+
+    private static SupportCase Upgraded(SupportCase record)
+    {
+        if (record.History.Skip(1).All(e => e.Kind != CaseEventKind.Filed))
+            return record;
+        var history = record.History.Select((e, i) => i == 0 || e.Kind != CaseEventKind.Filed ? e : e.Status switch
+        {
+            _ when e.Note?.StartsWith(LegacyInstalledPrefix, StringComparison.Ordinal) == true => e with
+            {
+                Kind = CaseEventKind.Installed,
+                Environments = e.Note[LegacyInstalledPrefix.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Note = null,
+            },
+            CaseStatus.Installed => e with { Kind = CaseEventKind.Installed, Environments = record.Environments },
+            CaseStatus.NeedsInformation => e with { Kind = CaseEventKind.QuestionAsked },
+            CaseStatus.Rejected => e with { Kind = CaseEventKind.Rejected },
+            _ when e.Note?.StartsWith("Answer: ", StringComparison.Ordinal) == true => e with { Kind = CaseEventKind.Answered, Answer = new CaseAnswer(e.Note["Answer: ".Length..], []), Note = null },
+            _ => e with { Kind = CaseEventKind.Started },
+        }).ToList();
+        return record with { History = history };
     }
 
     private static async Task<T?> ReadJsonAsync<T>(BlobClient blob, CancellationToken cancellationToken) where T : class =>
@@ -417,12 +455,6 @@ public sealed partial class CaseDesk(
     private static BinaryData Serialize<T>(T value) => BinaryData.FromObjectAsJson(value, Json);
 
     // ---- names and validation ----
-
-    /// <summary>Hash of who asked: tenant and AAD object id when the channel gives one (Teams), else the channel user id.</summary>
-    private static string RequesterKey(Requester requester) => Sha256Hex(
-        string.IsNullOrWhiteSpace(requester.AadObjectId)
-            ? $"user|{requester.TenantId?.Trim().ToUpperInvariant()}|{requester.UserId}"
-            : $"aad|{requester.TenantId?.Trim().ToUpperInvariant()}|{requester.AadObjectId.Trim().ToUpperInvariant()}");
 
     private static string TenantKey(string? tenantId) => Sha256Hex($"tenant|{tenantId?.Trim().ToUpperInvariant()}");
 
@@ -481,8 +513,8 @@ public sealed partial class CaseDesk(
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseNumber} submitted for request {RequestId} with {CertificateCount} certificate(s)")]
     private static partial void LogSubmitted(ILogger logger, string caseNumber, string requestId, int certificateCount);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseNumber} is now {Status} (set by {Actor})")]
-    private static partial void LogStatusChanged(ILogger logger, string caseNumber, CaseStatus status, string actor);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseNumber}: {Kind}, now {Status} (by {Actor})")]
+    private static partial void LogRecorded(ILogger logger, string caseNumber, CaseEventKind kind, CaseStatus status, string actor);
 
     private static bool IsStorageFailure(Exception exception, CancellationToken cancellationToken) =>
         exception is RequestFailedException || StorageFailures.IsUnavailable(exception, cancellationToken);

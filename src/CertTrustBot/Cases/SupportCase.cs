@@ -13,7 +13,20 @@ public enum CaseStatus
 }
 
 /// <summary>Who filed the case, as the channel identified them.</summary>
-public sealed record Requester(string UserId, string Name, string? AadObjectId, string? TenantId);
+public sealed record Requester(string UserId, string Name, string? AadObjectId, string? TenantId)
+{
+    /// <summary>
+    /// Who this is, as a hash fit for a blob name: tenant and AAD object id when the channel gives one (Teams), else the
+    /// channel user id. The one place that says when two requesters are the same person.
+    /// </summary>
+    public string Key() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        string.IsNullOrWhiteSpace(AadObjectId)
+            ? $"user|{TenantId?.Trim().ToUpperInvariant()}|{UserId}"
+            : $"aad|{TenantId?.Trim().ToUpperInvariant()}|{AadObjectId.Trim().ToUpperInvariant()}")));
+
+    /// <summary>The name to show: the display name, else the channel user id.</summary>
+    public string DisplayName => string.IsNullOrWhiteSpace(Name) ? UserId : Name.Trim();
+}
 
 /// <summary>One certificate of a case; its DER lives in its own blob named from ids the bot made.</summary>
 public sealed record CaseCertificate(
@@ -39,7 +52,11 @@ public sealed record CaseDraft(
     string FileName,
     IReadOnlyList<CaseCertificateContent> Certificates,
     IReadOnlyList<CaseFinding> Findings,
-    string ConversationReference);
+    string ConversationReference)
+{
+    /// <summary>The key of the customer's conversation state, so that a staff question can wait there for the answer.</summary>
+    public string? ConversationKey { get; init; }
+}
 
 /// <summary>A certificate to store: its details and normalised DER bytes.</summary>
 public sealed record CaseCertificateContent(
@@ -65,6 +82,9 @@ public sealed record SupportCase
     public required CaseStatus Status { get; init; }
     public required string ConversationReference { get; init; }
 
+    /// <summary>The key of the customer's conversation state (null in records filed before it was kept).</summary>
+    public string? ConversationKey { get; init; }
+
     /// <summary>When the status last changed; null until the support desk first touches the case.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
 
@@ -73,11 +93,71 @@ public sealed record SupportCase
 
     /// <summary>
     /// The stored record's ETag when read from storage (not part of the JSON): pass it to
-    /// <see cref="CaseDesk.UpdateStatusAsync"/> so that a change made from a stale view is refused.
+    /// <see cref="CaseDesk.RecordAsync"/> so that a change made from a stale view is refused.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string? ETag { get; init; }
 }
 
-/// <summary>One step in a case's life: who set which status when, and why.</summary>
-public sealed record CaseEvent(DateTimeOffset At, CaseStatus Status, string Actor, string? Note);
+/// <summary>What happened to a case.</summary>
+public enum CaseEventKind
+{
+    /// <summary>The customer filed the case (always the first event).</summary>
+    Filed,
+
+    /// <summary>Support staff started working on it.</summary>
+    Started,
+
+    /// <summary>Support staff asked the customer something (<see cref="CaseEvent.Note"/> is the question).</summary>
+    QuestionAsked,
+
+    /// <summary>The customer answered a question (<see cref="CaseEvent.Answer"/>).</summary>
+    Answered,
+
+    /// <summary>Installed in <see cref="CaseEvent.Environments"/> (some or all of the case's environments).</summary>
+    Installed,
+
+    /// <summary>Support staff rejected the case (<see cref="CaseEvent.Note"/> is the reason).</summary>
+    Rejected,
+}
+
+/// <summary>One step in a case's life: what happened, who did it when, and the status it left the case in.</summary>
+/// <param name="Status">The case's status after this event.</param>
+/// <param name="Note">The question (<see cref="CaseEventKind.QuestionAsked"/>) or the reason (<see cref="CaseEventKind.Rejected"/>).</param>
+public sealed record CaseEvent(DateTimeOffset At, CaseStatus Status, string Actor, string? Note)
+{
+    public CaseEventKind Kind { get; init; }
+
+    /// <summary>For <see cref="CaseEventKind.Installed"/>: the environments this event installed.</summary>
+    public IReadOnlyList<string> Environments { get; init; } = [];
+
+    /// <summary>For <see cref="CaseEventKind.Answered"/>: what the customer sent, after the same checks as any request.</summary>
+    public CaseAnswer? Answer { get; init; }
+}
+
+/// <summary>A customer's answer to a staff question: text, and certificates (stored as normalised DER like a case's own).</summary>
+public sealed record CaseAnswer(string? Text, IReadOnlyList<CaseCertificate> Certificates);
+
+/// <summary>An event to record on a case (see <see cref="CaseDesk.RecordAsync"/>); the status follows from <see cref="CaseTransitions"/>.</summary>
+public sealed record CaseEventDraft(CaseEventKind Kind, string Actor, string? Note = null)
+{
+    public IReadOnlyList<string> Environments { get; init; } = [];
+
+    public CaseAnswerDraft? Answer { get; init; }
+}
+
+/// <summary>A customer's answer as the conversation checked it: text, and certificates to store (normalised DER).</summary>
+/// <param name="AnswerId">Made by the bot for this answer; names the stored certificates.</param>
+public sealed record CaseAnswerDraft(string AnswerId, string? Text, string FileName, IReadOnlyList<CaseCertificateContent> Certificates);
+
+public enum CaseEventOutcome
+{
+    Recorded,
+    NoSuchCase,
+
+    /// <summary>The case's status does not allow that event (see <see cref="CaseTransitions"/>); nothing changed.</summary>
+    NotAllowed,
+}
+
+/// <param name="Case">The case as it is now: after the event when recorded, else as it was.</param>
+public sealed record CaseEventResult(CaseEventOutcome Outcome, SupportCase? Case);

@@ -20,6 +20,9 @@ public enum CheckPurpose
 
     /// <summary>Confirmed: re-check and turn the report into the case draft.</summary>
     Submission,
+
+    /// <summary>The answer to a staff question (a file, pasted PEM or text): checked like a request's file before anything is kept.</summary>
+    Answer,
 }
 
 /// <summary>Check a file with the engine; the runner adds earlier requests for the environments and the expected completion.</summary>
@@ -28,13 +31,20 @@ public sealed record CheckCertificate(
     ReadOnlyMemory<byte> Content,
     string? HostName,
     IReadOnlyList<string> Environments,
-    CheckPurpose Purpose) : ConversationEffect;
+    CheckPurpose Purpose) : ConversationEffect
+{
+    /// <summary>For <see cref="CheckPurpose.Answer"/> with typed text: the text as the customer wrote it (markup removed).</summary>
+    public string? AnswerText { get; init; }
+}
 
 /// <summary>File the case (idempotent on the draft's RequestId).</summary>
 public sealed record SubmitCase(CaseDraft Draft) : ConversationEffect;
 
 /// <summary>Look up the requester's cases, or one case by number.</summary>
 public sealed record ShowStatus(Requester Requester, string? CaseNumber) : ConversationEffect;
+
+/// <summary>Add the customer's checked answer to the case whose question it answers.</summary>
+public sealed record AnswerQuestion(PendingQuestion Question, CaseAnswerDraft Answer) : ConversationEffect;
 
 /// <summary>What came of an effect, fed back to <see cref="ConversationFlow.Resume"/>.</summary>
 public abstract record EffectOutcome;
@@ -45,6 +55,9 @@ public sealed record CaseSubmitted(SupportCase Case) : EffectOutcome;
 
 /// <summary>The cases found: the requester's list, or the one case asked for (empty when not found).</summary>
 public sealed record CasesFound(IReadOnlyList<SupportCase> Cases, string? CaseNumber) : EffectOutcome;
+
+/// <summary>What the case desk did with an answer (recorded, or the case no longer waits for one).</summary>
+public sealed record QuestionAnswered(CaseEventResult Result, AnswerQuestion Effect) : EffectOutcome;
 
 /// <summary>Storage did not answer; the effect had no visible result and may be retried.</summary>
 public sealed record StorageUnavailable(ConversationEffect Effect) : EffectOutcome;

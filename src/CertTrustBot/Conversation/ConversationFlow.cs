@@ -16,6 +16,9 @@ public sealed partial class ConversationFlow
 
     public const string StorageUnavailableMessage = "Storage is temporarily unavailable, please try again in a minute.";
 
+    /// <summary>The longest typed answer to a staff question.</summary>
+    public const int MaxAnswerLength = 2000;
+
     private readonly EnvironmentCatalog _environments;
     private readonly SupportDeskOptions _supportDesk;
     private readonly Func<string> _newRequestId;
@@ -43,6 +46,7 @@ public sealed partial class ConversationFlow
             ConversationStarted => Welcome(state, facts),
             TextMessage text => OnText(state, text.Text, facts),
             CardAction action => OnCardAction(state, action, facts),
+            FileReceived file when AwaitsAnswer(state, facts) => OnAnswer(state, file.FileName, file.Content, null),
             FileReceived file => OnCertificate(state, file.FileName, file.Content, facts),
             FileUnavailable missing => Say(state,
                 (string.IsNullOrWhiteSpace(missing.FileName) ? "I couldn't get that file" : $"I couldn't get **{missing.FileName}**") +
@@ -64,6 +68,7 @@ public sealed partial class ConversationFlow
         {
             CertificateChecked checkedOutcome => OnChecked(state, checkedOutcome.Report, checkedOutcome.Check, facts),
             CaseSubmitted submitted => OnSubmitted(state, submitted.Case),
+            QuestionAnswered answered => OnAnswered(state, answered),
             CasesFound found => OnCasesFound(state, found, facts),
             StorageUnavailable unavailable => OnStorageUnavailable(state, unavailable.Effect),
             _ => throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome)),
@@ -110,6 +115,10 @@ public sealed partial class ConversationFlow
 
     private FlowResult OnText(ConversationData state, string text, TurnFacts facts)
     {
+        // While a staff question waits, the next message is the answer; a command is still a command (one list for both).
+        if (AwaitsAnswer(state, facts) && ParseCommand(text).Command == Command.None)
+            return OnAnswerText(state, text);
+
         var pem = PastedPem.Extract(text);
         if (pem.Status == PemExtractionStatus.Found)
             return OnCertificate(state, PastedFileName, pem.ToBytes(), facts);
@@ -172,6 +181,8 @@ public sealed partial class ConversationFlow
 
     private static string InProgress(ConversationData state) => (state.Step, state.Mode) switch
     {
+        (ConversationStep.Idle, _) when state.Questions.Count > 0 =>
+            $"Support staff wait for your answer on **{state.Questions[^1].CaseNumber}**: {state.Questions[^1].Question}",
         (ConversationStep.Idle, _) => "",
         (ConversationStep.AwaitingCertificate, ConversationMode.CheckOnly) => "You asked for a check: I'm waiting for the certificate.",
         (ConversationStep.AwaitingCertificate, _) => "You have a request in progress: I'm waiting for the certificate.",
@@ -306,6 +317,9 @@ public sealed partial class ConversationFlow
             case CheckPurpose.Submission:
                 return new FlowResult(state, [], new SubmitCase(Draft(state, report, facts)));
 
+            case CheckPurpose.Answer:
+                return OnAnswerChecked(state, report, check, reportCard);
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(check), check.Purpose, "Unknown check purpose.");
         }
@@ -323,6 +337,83 @@ public sealed partial class ConversationFlow
         if (blocks.Count > 1)
             reason += $" (The report lists {blocks.Count} problems.)";
         return reason;
+    }
+
+    // ---- Answers to staff questions ----------------------------------------------------------------------------
+
+    // Answers are taken in the 1:1 chat only, where the question was sent.
+    private static bool AwaitsAnswer(ConversationData state, TurnFacts facts) =>
+        state.Questions.Count > 0 && facts.ChatKind == ChatKind.Personal;
+
+    // Everything a customer answers goes through the certificate engine first, as a request's file does: a key, a
+    // .pfx or a file that is not a certificate is refused with the same words, and nothing of it is kept.
+    private static FlowResult OnAnswerText(ConversationData state, string text)
+    {
+        var pem = PastedPem.Extract(text);
+        switch (pem.Status)
+        {
+            case PemExtractionStatus.Found:
+                return OnAnswer(state, "the text you pasted", pem.ToBytes(), null);
+            case PemExtractionStatus.Incomplete:
+                return Say(state,
+                    $"I see PEM text in your answer, but I couldn't read a complete block from it, so I added nothing to **{state.Questions[^1].CaseNumber}**. " +
+                    "Paste the whole certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, or attach the file. Never send a private key.");
+        }
+
+        var plain = PastedPem.ToPlainText(text).Trim();
+        if (plain.Length == 0)
+            return Say(state, $"Your answer was empty, so I added nothing to **{state.Questions[^1].CaseNumber}**.");
+        if (plain.Length > MaxAnswerLength)
+        {
+            return Say(state,
+                $"Your answer is {plain.Length:N0} characters long; keep it under {MaxAnswerLength:N0} (attach a file for more). " +
+                $"I added nothing to **{state.Questions[^1].CaseNumber}**: its question still waits for your answer.");
+        }
+        return OnAnswer(state, "your answer", System.Text.Encoding.UTF8.GetBytes(plain), plain);
+    }
+
+    private static FlowResult OnAnswer(ConversationData state, string fileName, ReadOnlyMemory<byte> content, string? text) =>
+        new(state, [], new CheckCertificate(string.IsNullOrWhiteSpace(fileName) ? "certificate" : fileName.Trim(), content, null, [], CheckPurpose.Answer)
+        {
+            AnswerText = text,
+        });
+
+    private FlowResult OnAnswerChecked(ConversationData state, CertificateReport report, CheckCertificate check, CardReply reportCard)
+    {
+        var question = state.Questions[^1];
+        var blocks = report.Findings.Where(f => f.Severity == Severity.Block).ToList();
+        if (check.AnswerText is { } text && blocks.Count > 0 && blocks.All(f => f.Code == FindingCodes.FileText))
+            return new FlowResult(state, [], new AnswerQuestion(question, new CaseAnswerDraft(_newRequestId(), text, "", [])));
+
+        if (report.Verdict == Verdict.Block || report.Storable.Count == 0)
+        {
+            return new FlowResult(state,
+            [
+                reportCard,
+                new TextReply($"{BlockedReason(report)} I added nothing of it to **{question.CaseNumber}**: its question still waits for your answer."),
+            ]);
+        }
+
+        var certificates = report.Storable.Select(c => new CaseCertificateContent(c.Role.ToString(), c.Subject, c.Issuer, c.NotAfter, c.Sha256, c.Sha1, c.Der.ToArray())).ToList();
+        return new FlowResult(state, [reportCard], new AnswerQuestion(question, new CaseAnswerDraft(_newRequestId(), null, check.FileName, certificates)));
+    }
+
+    private static FlowResult OnAnswered(ConversationData state, QuestionAnswered answered)
+    {
+        var number = answered.Effect.Question.CaseNumber;
+        // Answered, or the case no longer waits: either way no question of that case waits in this chat any more.
+        var next = state with { Questions = state.Questions.Where(q => q.CaseNumber != number).ToList() };
+        var still = next.Questions.Count > 0
+            ? $" **{next.Questions[^1].CaseNumber}** still waits for your answer to: {next.Questions[^1].Question}"
+            : "";
+        return answered.Result switch
+        {
+            { Outcome: CaseEventOutcome.Recorded } => Say(next,
+                $"Thank you: I added your answer to **{number}** and passed it to the support staff. Type **status {number}** at any time to see where it stands." + still),
+            { Outcome: CaseEventOutcome.NotAllowed, Case: { } current } => Say(next,
+                $"**{number}** no longer waits for an answer (it is {CaseDesk.Describe(current.Status).ToLowerInvariant()} now), so I added nothing to it." + still),
+            _ => Say(next, $"I couldn't find **{number}** any more, so I added nothing to it." + still),
+        };
     }
 
     // ---- Card actions ------------------------------------------------------------------------------------------
@@ -472,7 +563,10 @@ public sealed partial class ConversationFlow
             c.Role.ToString(), c.Subject, c.Issuer, c.NotAfter, c.Sha256, c.Sha1, c.Der.ToArray())).ToList(),
         report.Findings.Where(f => f.Severity != Severity.Info)
             .Select(f => new CaseFinding(f.Code, f.Severity.ToString(), f.Message)).ToList(),
-        facts.ConversationReference);
+        facts.ConversationReference)
+    {
+        ConversationKey = facts.ConversationKey,
+    };
 
     // ---- Case desk outcomes ------------------------------------------------------------------------------------
 
@@ -538,6 +632,8 @@ public sealed partial class ConversationFlow
         {
             SubmitCase or CheckCertificate { Purpose: CheckPurpose.Submission } =>
                 ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
+            AnswerQuestion or CheckCertificate { Purpose: CheckPurpose.Answer } =>
+                ("Your answer was not added yet", "Nothing was stored. Send it again in a minute: the question still waits for it."),
             CheckCertificate => ("Couldn't look up your earlier requests", "Nothing was changed. Press **Continue** on the environment card again in a minute."),
             _ => ("Couldn't read your cases", "Type **status** again in a minute."),
         };
@@ -547,9 +643,9 @@ public sealed partial class ConversationFlow
 
     // ---- State helpers -----------------------------------------------------------------------------------------
 
-    // An idle state that remembers only the last submitted case.
+    // An idle state that remembers only the last submitted case, and the staff questions that wait for an answer.
     private static ConversationData Fresh(ConversationData state) =>
-        new() { LastRequestId = state.LastRequestId, LastCaseNumber = state.LastCaseNumber };
+        new() { LastRequestId = state.LastRequestId, LastCaseNumber = state.LastCaseNumber, Questions = state.Questions };
 
     private static ConversationData WithoutCertificate(ConversationData state) => state with
     {

@@ -8,15 +8,8 @@ namespace CertTrustBot.Conversation;
 /// Runs one turn: the flow, then the effects it asks for (certificate checks, the case desk), feeding each outcome
 /// back, until the flow has nothing left to do. The caller loads the state before and saves it after, once.
 /// </summary>
-public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk, IEnumerable<ICaseSubmissionListener> listeners)
+public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
 {
-    public ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
-        : this(flow, caseDesk, [])
-    {
-    }
-
-    private readonly ICaseSubmissionListener[] _listeners = [.. listeners];
-
     // A flow that keeps asking for effects is a bug; stop rather than loop.
     private const int MaxEffectsPerTurn = 4;
 
@@ -47,7 +40,10 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk,
             return effect switch
             {
                 CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check),
-                SubmitCase submit => new CaseSubmitted(await SubmitAsync(submit.Draft, cancellationToken)),
+                SubmitCase submit => new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken)),
+                AnswerQuestion answer => new QuestionAnswered(
+                    await caseDesk.RecordAsync(answer.Question.CaseNumber, new CaseEventDraft(CaseEventKind.Answered, facts.User.DisplayName) { Answer = answer.Answer }, null, cancellationToken),
+                    answer),
                 ShowStatus { CaseNumber: { } number } => new CasesFound(
                     await caseDesk.FindAsync(number, cancellationToken) is { } found ? [found] : [], number),
                 ShowStatus status => new CasesFound(await caseDesk.ListForRequesterAsync(status.Requester, cancellationToken), null),
@@ -58,14 +54,6 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk,
         {
             return new StorageUnavailable(effect);
         }
-    }
-
-    private async Task<SupportCase> SubmitAsync(CaseDraft draft, CancellationToken cancellationToken)
-    {
-        var submitted = await caseDesk.SubmitAsync(draft, cancellationToken);
-        foreach (var listener in _listeners)
-            await listener.CaseSubmittedAsync(submitted, cancellationToken);
-        return submitted;
     }
 
     // The engine is pure and takes its clock at construction: one per turn, on the turn's clock.
@@ -86,11 +74,4 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk,
             facts.User.TenantId, report.Storable.Select(c => c.Sha256).ToList(), check.Environments, cancellationToken);
         return previous.Count == 0 ? report : checker.Check(request with { AlreadyRequested = previous });
     }
-}
-
-/// <summary>Told of each case the conversation filed (also of a retried submit that returned the existing case).</summary>
-public interface ICaseSubmissionListener
-{
-    /// <summary>Must not throw for an outage of its own: the case is filed and the customer gets the receipt.</summary>
-    Task CaseSubmittedAsync(SupportCase submitted, CancellationToken cancellationToken);
 }

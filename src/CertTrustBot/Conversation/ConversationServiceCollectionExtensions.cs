@@ -1,4 +1,5 @@
 using CertTrustBot.Cards;
+using CertTrustBot.Cases.Events;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public static class ConversationServiceCollectionExtensions
             sp.GetRequiredService<IOptions<EnvironmentCatalog>>().Value,
             sp.GetRequiredService<IOptions<SupportDeskOptions>>().Value));
         services.TryAddSingleton<ConversationRunner>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventConsumer, CustomerChatConsumer>());
         services.TryAddSingleton(_ => CardTemplates.FromDirectory(Path.Combine(AppContext.BaseDirectory, "cards")));
         return services;
     }

@@ -39,7 +39,7 @@ public sealed partial class StaffCards(
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(links);
         var status = CardContent.Status(c);
-        var installed = StaffRules.InstalledEnvironments(c);
+        var installed = CaseTransitions.Installed(c);
         var remaining = c.Environments.Where(e => !installed.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
         var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected);
         var certificates = c.Certificates.Select((cert, i) =>
@@ -98,43 +98,23 @@ public sealed partial class StaffCards(
             string.Join(",", remaining));
     }
 
-    /// <summary>What the customer reads in their chat about a change made by staff.</summary>
-    public static CardReply CustomerUpdate(SupportCase updated, CustomerNotice notice)
+    private static string Describe(CaseEvent e) => e.Kind switch
     {
-        ArgumentNullException.ThrowIfNull(updated);
-        ArgumentNullException.ThrowIfNull(notice);
-        var color = notice.Kind switch
-        {
-            "installed" or "partly-installed" => "good",
-            "needs-information" => "warning",
-            "rejected" => "attention",
-            _ => "accent",
-        };
-        var data = new CaseUpdateCardData(
-            updated.CaseNumber,
-            notice.Headline,
-            color,
-            notice.Message,
-            notice.Detail is not null,
-            notice.DetailTitle ?? "",
-            notice.Detail ?? "",
-            CardContent.Status(updated).Status,
-            string.Join(", ", updated.Environments),
-            CardContent.CaseCertificates(updated.Certificates),
-            notice.Hint);
-        return new CardReply(CardNames.CaseUpdate, data, notice.Detail is null ? notice.Headline : $"{notice.Headline}: {notice.Detail}");
-    }
+        CaseEventKind.Filed => "submitted the case",
+        CaseEventKind.Started => "started the work",
+        CaseEventKind.QuestionAsked => $"asked the customer: {e.Note}",
+        CaseEventKind.Answered => Answered(e.Answer),
+        CaseEventKind.Installed => $"installed in {Words.Join(e.Environments)}",
+        CaseEventKind.Rejected => $"rejected the case: {e.Note}",
+        _ => $"set the status to {CaseDesk.Describe(e.Status)}",
+    };
 
-    private static string Describe(CaseEvent e) => (e.Status, e.Note) switch
+    private static string Answered(CaseAnswer? answer) => answer switch
     {
-        (CaseStatus.Submitted, null) => "submitted the case",
-        (_, { } note) when note.StartsWith(StaffRules.InstalledPrefix, StringComparison.Ordinal) => $"installed in {note[StaffRules.InstalledPrefix.Length..]}",
-        (_, { } note) when note.StartsWith(CustomerAnswers.AnswerPrefix, StringComparison.Ordinal) => $"answered: {note[CustomerAnswers.AnswerPrefix.Length..]}",
-        (CaseStatus.InProgress, null) => "started the work",
-        (CaseStatus.NeedsInformation, { } question) => $"asked the customer: {question}",
-        (CaseStatus.Rejected, { } reason) => $"rejected the case: {reason}",
-        (var status, null) => $"set the status to {CaseDesk.Describe(status)}",
-        (var status, { } note) => $"set the status to {CaseDesk.Describe(status)}: {note}",
+        { Certificates.Count: > 0 } a => $"answered with {a.Certificates.Count} certificate(s): {string.Join("; ", a.Certificates.Select(c => c.Subject))}" +
+            (string.IsNullOrWhiteSpace(a.Text) ? "" : $" and: {a.Text}"),
+        { Text: { } text } => $"answered: {text}",
+        _ => "answered",
     };
 
     private async Task<IReadOnlyList<Uri?>> LinksAsync(SupportCase supportCase, DateTimeOffset expires, CancellationToken cancellationToken)

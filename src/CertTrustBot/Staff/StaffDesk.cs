@@ -1,4 +1,5 @@
 using CertTrustBot.Cases;
+using CertTrustBot.Cases.Events;
 using CertTrustBot.Conversation;
 using CertTrustBot.Storage;
 using Microsoft.Extensions.Options;
@@ -12,35 +13,19 @@ namespace CertTrustBot.Staff;
 public sealed record StaffActionResult(string Message, CardReply? Card, bool Changed);
 
 /// <summary>
-/// The support staff's side, channel-agnostic: posts each new case to the staff channel, applies the staff's actions
-/// to cases (only configured staff members; stale cards refused by ETag), and queues what the customer and the staff
-/// card must be told in the proactive outbox.
+/// The support staff's side, channel-agnostic: learns the staff team, and applies the staff's actions to cases (only
+/// configured staff members; stale cards refused by ETag) as case events, which the case-event pipeline then takes to
+/// the staff channel, the customer's chat and the webhook.
 /// </summary>
 public sealed partial class StaffDesk(
     CaseDesk caseDesk,
     StaffStore store,
-    ProactiveOutbox outbox,
+    CaseEventOutbox pipeline,
     StaffCards cards,
     IOptions<StaffOptions> options,
     TimeProvider clock,
-    ILogger<StaffDesk> logger) : ICaseSubmissionListener
+    ILogger<StaffDesk> logger)
 {
-    /// <summary>A new case: its card goes to the staff channel (now, or when the staff team becomes known).</summary>
-    public async Task CaseSubmittedAsync(SupportCase submitted, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(submitted);
-        try
-        {
-            // Keyed by case number: a retried submit (same case) queues the post once, and a posted card is never posted again.
-            await outbox.EnqueueAsync(DeliveryKind.PostCaseCard, submitted.CaseNumber, null, cancellationToken, key: $"post-{submitted.CaseNumber}").ConfigureAwait(false);
-        }
-        catch (StorageUnavailableException ex)
-        {
-            // The case itself is filed; the customer has their receipt. Say loudly that staff were not told.
-            LogPostNotQueued(logger, ex, submitted.CaseNumber);
-        }
-    }
-
     /// <summary>An activity came from a team: if it is the staff team, keep how to reach it, and send what waited for it.</summary>
     public async Task TeamSeenAsync(string? teamId, string teamReference, CancellationToken cancellationToken)
     {
@@ -51,7 +36,7 @@ public sealed partial class StaffDesk(
             if (await store.SaveTeamAsync(teamId!.Trim(), teamReference, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             {
                 LogTeamLearned(logger, teamId);
-                outbox.Nudge();
+                pipeline.Nudge(); // the case cards that waited for the team go out now
             }
         }
         catch (StorageUnavailableException ex)
@@ -84,10 +69,10 @@ public sealed partial class StaffDesk(
                     false);
 
             case Apply apply:
-                SupportCase? updated;
+                CaseEventResult result;
                 try
                 {
-                    updated = await caseDesk.UpdateStatusAsync(action.CaseNumber, apply.Status, who.DisplayName, apply.Note, action.ETag ?? current!.ETag, cancellationToken).ConfigureAwait(false);
+                    result = await caseDesk.RecordAsync(action.CaseNumber, apply.Event, action.ETag ?? current!.ETag, cancellationToken).ConfigureAwait(false);
                 }
                 catch (StorageConflictException)
                 {
@@ -97,38 +82,22 @@ public sealed partial class StaffDesk(
                     return new StaffActionResult(stale, now is null ? null : await cards.StaffCardAsync(now, stale, cancellationToken).ConfigureAwait(false), false);
                 }
 
-                if (updated is null)
-                    return new StaffActionResult($"Case {action.CaseNumber} no longer exists. Nothing was changed.", null, false);
-
-                var message = apply.Message;
-                string? notice = null;
-                try
+                switch (result)
                 {
-                    if (apply.Status == CaseStatus.NeedsInformation)
-                        await store.AwaitAnswerAsync(updated.Requester, new AwaitedAnswer(updated.CaseNumber, apply.Note ?? "", clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-                    await outbox.EnqueueAsync(DeliveryKind.NotifyCustomer, updated.CaseNumber, StaffCards.CustomerUpdate(updated, apply.Notice), cancellationToken).ConfigureAwait(false);
-                    await outbox.EnqueueAsync(DeliveryKind.UpdateCaseCard, updated.CaseNumber, null, cancellationToken).ConfigureAwait(false);
+                    case { Outcome: CaseEventOutcome.Recorded, Case: { } updated }:
+                        // The customer and the card in the channel hear of it through the case-event pipeline.
+                        return new StaffActionResult(apply.Message, await cards.StaffCardAsync(updated, null, cancellationToken).ConfigureAwait(false), true);
+                    case { Case: { } unchanged }:
+                        var notNow = $"{unchanged.CaseNumber} is {CaseDesk.Describe(unchanged.Status)} now, which does not allow that. Nothing was changed.";
+                        return new StaffActionResult(notNow, await cards.StaffCardAsync(unchanged, notNow, cancellationToken).ConfigureAwait(false), false);
+                    default:
+                        return new StaffActionResult($"Case {action.CaseNumber} no longer exists. Nothing was changed.", null, false);
                 }
-                catch (StorageUnavailableException ex)
-                {
-                    // The case changed, but the customer will not hear of it from the bot: say so to the one who can act.
-                    LogCustomerNotTold(logger, ex, updated.CaseNumber, apply.Status);
-                    notice = $"Saved, but storage failed before I could queue the message to the customer: please tell {updated.Requester.Name} yourself.";
-                    message += " " + notice;
-                }
-
-                return new StaffActionResult(message, await cards.StaffCardAsync(updated, notice, cancellationToken).ConfigureAwait(false), true);
 
             default:
                 throw new InvalidOperationException($"Unknown decision {decision.GetType().Name}.");
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Case {CaseNumber} was filed but its card could not be queued for the staff channel: storage did not answer. Post it by hand.")]
-    private static partial void LogPostNotQueued(ILogger logger, Exception exception, string caseNumber);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Case {CaseNumber} is now {Status}, but the customer's message could not be queued: storage did not answer. Nobody told the customer.")]
-    private static partial void LogCustomerNotTold(ILogger logger, Exception exception, string caseNumber, CaseStatus status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Staff team {TeamId} learned: case cards can be posted")]
     private static partial void LogTeamLearned(ILogger logger, string? teamId);

@@ -76,21 +76,15 @@ public sealed record Refused(string Message) : StaffDecision(Message);
 /// <summary>Nothing changes; the clicker sees the case as it is now, with the message.</summary>
 public sealed record Unchanged(string Message) : StaffDecision(Message);
 
-/// <summary>Set the case's status, with a note for its history, and tell the customer.</summary>
-/// <param name="Notice">What the customer is told in their chat.</param>
-public sealed record Apply(CaseStatus Status, string? Note, CustomerNotice Notice, string Message) : StaffDecision(Message);
-
-/// <summary>What the customer reads about a change of their case.</summary>
-/// <param name="Kind">installed, partly-installed, needs-information, rejected, in-progress.</param>
-public sealed record CustomerNotice(string Kind, string Headline, string Message, string? DetailTitle, string? Detail, string Hint);
+/// <summary>Record the event on the case (its status follows from <see cref="CaseTransitions"/>); the pipeline tells the customer.</summary>
+public sealed record Apply(CaseEventDraft Event, string Message) : StaffDecision(Message);
 
 /// <summary>
-/// The staff rules as a pure function: who may act, which changes each status allows, and what the customer is told.
-/// Installed environments are kept in the case's history, as events whose note starts with <see cref="InstalledPrefix"/>.
+/// The staff rules as a pure function: who may act, and which event a click records (what each status allows is
+/// <see cref="CaseTransitions"/>; what the customer is told follows from the event, see <see cref="Cards.CaseUpdateContent"/>).
 /// </summary>
 public static class StaffRules
 {
-    public const string InstalledPrefix = "Installed in: ";
     public const int MaxTextLength = 1000;
 
     public static StaffDecision Decide(SupportCase? current, StaffAction action, Staffer who, StaffOptions options)
@@ -107,7 +101,7 @@ public static class StaffRules
             return new Unchanged("");
 
         var closed = current.Status is CaseStatus.Installed or CaseStatus.Rejected;
-        var installed = InstalledEnvironments(current);
+        var installed = CaseTransitions.Installed(current);
         var remaining = current.Environments.Where(e => !installed.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
         switch (action.Verb)
         {
@@ -148,66 +142,30 @@ public static class StaffRules
             return new Unchanged($"{current.CaseNumber} changed since this card was drawn, so nothing was changed. Here is its current state.");
 
         var number = current.CaseNumber;
-        var statusHint = $"Type **status {number}** at any time to see where it stands.";
+        var actor = who.DisplayName;
         switch (action.Verb)
         {
             case StaffVerb.Start:
-                return new Apply(CaseStatus.InProgress, null,
-                    new CustomerNotice("in-progress", $"{number} is in progress",
-                        $"Support staff ({who.DisplayName}) have started installing your certificate in {Join(remaining)}.", null, null, statusHint),
-                    $"{who.DisplayName} started {number}.");
+                return new Apply(new CaseEventDraft(CaseEventKind.Started, actor), $"{actor} started {number}.");
 
             case StaffVerb.Install:
                 var left = remaining.Where(e => !chosen.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
-                var note = InstalledPrefix + string.Join(", ", chosen);
-                if (left.Count == 0)
-                {
-                    return new Apply(CaseStatus.Installed, note,
-                        new CustomerNotice("installed", $"{number}: installed",
-                            $"Your certificate is now trusted by every front-end server of {Join(chosen)}." +
-                            (installed.Count > 0 ? $" (It already was in {Join(installed)}.)" : "") +
-                            " Calls from those environments to the external system should now succeed.",
-                            null, null, statusHint), // the card's facts list the environments already
-                        $"{who.DisplayName} marked {number} installed in {Join(chosen)}; the case is done.");
-                }
-
-                return new Apply(CaseStatus.InProgress, note,
-                    new CustomerNotice("partly-installed", $"{number}: installed in {Join(chosen)}",
-                        $"Your certificate is now trusted by every front-end server of {Join(chosen)}. Still to do: {Join(left)}; I'll tell you when that's done too.",
-                        "Environments done", Join([.. installed, .. chosen]), statusHint),
-                    $"{who.DisplayName} marked {number} installed in {Join(chosen)}; still to do: {Join(left)}.");
+                return new Apply(
+                    new CaseEventDraft(CaseEventKind.Installed, actor) { Environments = chosen },
+                    left.Count == 0
+                        ? $"{actor} marked {number} installed in {Join(chosen)}; the case is done."
+                        : $"{actor} marked {number} installed in {Join(chosen)}; still to do: {Join(left)}.");
 
             case StaffVerb.AskInformation:
-                return new Apply(CaseStatus.NeedsInformation, action.Text,
-                    new CustomerNotice("needs-information", $"{number}: the support desk needs information",
-                        $"Before they can install your certificate, support staff ({who.DisplayName}) ask:", "Question", action.Text,
-                        "Reply here with your answer (a message, or a file): I'll add your next message to the case."),
-                    $"{who.DisplayName} asked the customer: {action.Text}");
+                return new Apply(new CaseEventDraft(CaseEventKind.QuestionAsked, actor, action.Text), $"{actor} asked the customer: {action.Text}");
 
             case StaffVerb.Reject:
-                return new Apply(CaseStatus.Rejected, action.Text,
-                    new CustomerNotice("rejected", $"{number} was rejected",
-                        $"Support staff ({who.DisplayName}) could not install your certificate.", "Reason", action.Text,
-                        "Send **new request** with the right certificate when you have it."),
-                    $"{who.DisplayName} rejected {number}: {action.Text}");
+                return new Apply(new CaseEventDraft(CaseEventKind.Rejected, actor, action.Text), $"{actor} rejected {number}: {action.Text}");
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(action), action.Verb, "Unknown staff verb.");
         }
     }
 
-    /// <summary>The environments the history says are installed, in the case's order.</summary>
-    public static IReadOnlyList<string> InstalledEnvironments(SupportCase supportCase)
-    {
-        ArgumentNullException.ThrowIfNull(supportCase);
-        var named = supportCase.History
-            .Where(e => e.Note?.StartsWith(InstalledPrefix, StringComparison.Ordinal) == true)
-            .SelectMany(e => e.Note![InstalledPrefix.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return supportCase.Environments.Where(named.Contains).ToList();
-    }
-
-    /// <summary>"Production", "Test and Production", "Development, Test and Production".</summary>
-    public static string Join(IReadOnlyList<string> items) =>
-        items.Count <= 1 ? string.Concat(items) : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[^1]}";
+    public static string Join(IReadOnlyList<string> items) => Words.Join(items);
 }

@@ -1,4 +1,4 @@
-using CertTrustBot.Conversation;
+using CertTrustBot.Cases.Events;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,26 +8,19 @@ public static class StaffServiceCollectionExtensions
 {
     /// <summary>
     /// The support staff's side: <see cref="StaffOptions"/> (section <c>SupportDesk</c>, validated at start-up), the
-    /// staff desk (told of each new case), customer answers, and the proactive outbox with its dispatcher. The channel
-    /// edge registers the <see cref="IProactiveChannel"/> that sends.
+    /// staff desk (the staff's actions on cases), the staff store and cards, and the staff channel as a consumer of the
+    /// case-event pipeline. The channel edge registers the <see cref="Messaging.IChannelMessenger"/> that sends.
     /// </summary>
     public static IServiceCollection AddStaffDesk(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(d => d.ServiceType == typeof(StaffDesk)))
-            return services; // already added (the Teams edge adds it too: its handler needs the staff desk)
         services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<StaffOptions>, StaffOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StaffOptions>, StaffOptionsValidation>());
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StaffStore>();
         services.TryAddSingleton<StaffCards>();
-        services.TryAddSingleton<ProactiveOutbox>();
-        services.TryAddSingleton<CustomerAnswers>();
         services.TryAddSingleton<StaffDesk>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseSubmissionListener, StaffDesk>(sp => sp.GetRequiredService<StaffDesk>()));
-        services.TryAddSingleton<ProactiveDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<ProactiveDispatcher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventConsumer, StaffChannelConsumer>());
         return services;
     }
 }

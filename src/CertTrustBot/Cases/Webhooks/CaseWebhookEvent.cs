@@ -37,7 +37,11 @@ public sealed record CaseWebhookEvent(string Id, string Type, DateTimeOffset Occ
                 record.Certificates.Select(c => new CaseWebhookCertificate(c.Subject, c.Issuer, c.Role, c.NotAfter, c.Sha256, c.Sha1)).ToList(),
                 record.Findings,
                 record.CreatedAt),
-            new CaseWebhookEventDetails(sequence, happened.Status, happened.Actor, happened.Note, happened.At));
+            new CaseWebhookEventDetails(sequence, happened.Kind, happened.Status, happened.Actor, happened.Note, happened.At)
+            {
+                Environments = happened.Kind == CaseEventKind.Installed ? happened.Environments : null,
+                Answer = happened.Answer is { } answer ? new CaseWebhookAnswer(answer.Text, answer.Certificates.Select(c => new CaseWebhookCertificate(c.Subject, c.Issuer, c.Role, c.NotAfter, c.Sha256, c.Sha1)).ToList()) : null,
+            });
     }
 }
 
@@ -55,5 +59,18 @@ public sealed record CaseWebhookRequester(string Name, string? AadObjectId, stri
 
 public sealed record CaseWebhookCertificate(string Subject, string Issuer, string Role, DateTimeOffset NotAfter, string Sha256, string Sha1);
 
-/// <param name="Sequence">1 for the creation, then 2, 3... for each status change.</param>
-public sealed record CaseWebhookEventDetails(int Sequence, CaseStatus Status, string Actor, string? Note, DateTimeOffset At);
+/// <param name="Sequence">1 for the creation, then 2, 3... for each later event.</param>
+/// <param name="Kind">What happened: Filed, Started, QuestionAsked, Answered, Installed, Rejected.</param>
+/// <param name="Status">The case's status after the event.</param>
+public sealed record CaseWebhookEventDetails(int Sequence, CaseEventKind Kind, CaseStatus Status, string Actor, string? Note, DateTimeOffset At)
+{
+    /// <summary>For Installed: the environments this event installed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Environments { get; init; }
+
+    /// <summary>For Answered: the customer's answer (checked like any request: never key material).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public CaseWebhookAnswer? Answer { get; init; }
+}
+
+public sealed record CaseWebhookAnswer(string? Text, IReadOnlyList<CaseWebhookCertificate> Certificates);

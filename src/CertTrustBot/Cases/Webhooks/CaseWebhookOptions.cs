@@ -41,11 +41,8 @@ public sealed partial class CaseWebhookOptions
     /// <summary>Time the receiver has to answer one POST.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the outbox is looked at when nothing nudges it (another instance's events, retries).</summary>
+    /// <summary>How soon a webhook event that waits (not committed yet) is looked at again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Prefix of the outbox blobs in the cases container (<c>Storage:CasesContainer</c>).</summary>
-    public string OutboxPrefix { get; set; } = "webhook-outbox/";
 
     /// <summary>
     /// Extra headers sent with every POST, for receivers that also want their own credentials (ServiceNow's
@@ -102,10 +99,6 @@ public sealed partial class CaseWebhookOptions
             yield return $"{SectionName}:RequestTimeout must be positive and at most 2 minutes.";
         if (PollInterval <= TimeSpan.Zero)
             yield return $"{SectionName}:PollInterval must be positive.";
-        if (OutboxPrefix is null || !BlobPrefix().IsMatch(OutboxPrefix))
-            yield return $"{SectionName}:OutboxPrefix '{OutboxPrefix}' must be lower-case letters, digits and hyphens in '/'-separated segments, ending with '/' (e.g. 'webhook-outbox/').";
-        else if (OutboxPrefix.Split('/')[0] is "records" or "requests" or "counters" or "by-requester" or "by-certificate")
-            yield return $"{SectionName}:OutboxPrefix '{OutboxPrefix}' is used by the case desk; choose another (e.g. 'webhook-outbox/').";
     }
 
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -134,7 +127,4 @@ public sealed partial class CaseWebhookOptions
 
     [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")]
     private static partial Regex HeaderName();
-
-    [GeneratedRegex("^([a-z0-9][a-z0-9-]*/)+$")]
-    private static partial Regex BlobPrefix();
 }

@@ -1,4 +1,4 @@
-using CertTrustBot.Storage;
+using CertTrustBot.Cases.Events;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -7,27 +7,19 @@ namespace CertTrustBot.Cases.Webhooks;
 public static class CaseWebhookServiceCollectionExtensions
 {
     /// <summary>
-    /// External case desks: each new case and each status change is POSTed, signed, to <c>CaseWebhook:Url</c> through a
-    /// durable outbox in blob storage (see <see cref="CaseWebhookOutbox"/>, <see cref="CaseWebhookDispatcher"/>). The
-    /// options are validated at start-up; with no URL nothing is staged and the dispatcher stays idle. Adds blob storage
-    /// and the case desk too (both are safe to add twice).
+    /// External case desks: each case event is POSTed, signed, to <c>CaseWebhook:Url</c> by the case-event pipeline
+    /// (see <see cref="CaseWebhookConsumer"/>). The options are validated at start-up; with no URL nothing is staged.
     /// </summary>
     public static IServiceCollection AddCaseWebhook(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddBlobStorage(configuration);
-        services.AddCaseDesk();
-
         services.AddOptions<CaseWebhookOptions>().Bind(configuration.GetSection(CaseWebhookOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaseWebhookOptions>, CaseWebhookOptionsValidator>());
 
-        services.TryAddSingleton<CaseWebhookOutbox>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventOutbox, CaseWebhookOutbox>(sp => sp.GetRequiredService<CaseWebhookOutbox>()));
-        services.TryAddSingleton<CaseWebhookDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<CaseWebhookDispatcher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventConsumer, CaseWebhookConsumer>());
 
-        services.AddHttpClient(CaseWebhookDispatcher.HttpClientName, (sp, client) =>
+        services.AddHttpClient(CaseWebhookConsumer.HttpClientName, (sp, client) =>
             {
                 client.Timeout = sp.GetRequiredService<IOptions<CaseWebhookOptions>>().Value.RequestTimeout;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("CertTrustBot-Webhooks/1.0");

@@ -1,4 +1,5 @@
 using CertTrustBot.Conversation;
+using CertTrustBot.Messaging;
 using CertTrustBot.Staff;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
@@ -9,18 +10,29 @@ using Newtonsoft.Json;
 namespace CertTrustBot.Bot;
 
 /// <summary>
-/// Proactive sending through the Bot Framework adapter: ContinueConversationAsync with a stored reference; a new
-/// thread in a team channel with CreateConversation (TeamsChannelData.Channel) from within the team's conversation;
-/// a card updated in place with UpdateActivity. In local mode (no app id) it sends without a token, as replies do.
+/// The Teams side of <see cref="IChannelMessenger"/>, through the Bot Framework adapter: ContinueConversationAsync
+/// with a stored reference; a new thread in the staff channel with CreateConversation (TeamsChannelData.Channel) from
+/// within the staff team's conversation, which the bot learned when it was installed there; a card updated in place
+/// with UpdateActivity. In local mode (no app id) it sends without a token, as replies do.
 /// </summary>
-public sealed class TeamsProactiveChannel(TeamsBotAdapter adapter, ReplyRenderer renderer, IOptions<BotAuthenticationOptions> authentication) : IProactiveChannel
+public sealed class TeamsMessenger(
+    TeamsBotAdapter adapter,
+    ReplyRenderer renderer,
+    StaffStore staff,
+    IOptions<StaffOptions> staffOptions,
+    IOptions<BotAuthenticationOptions> authentication) : IChannelMessenger
 {
     private string AppId => authentication.Value.MicrosoftAppId?.Trim() ?? "";
 
-    public async Task<PostedMessage> StartThreadAsync(string teamReference, string channelId, Reply card, CancellationToken cancellationToken)
+    public async Task<PostedMessage?> PostToStaffAsync(Reply card, CancellationToken cancellationToken)
     {
+        var options = staffOptions.Value;
+        var team = await staff.TeamAsync(cancellationToken).ConfigureAwait(false);
+        if (team is null || !options.IsStaffTeam(team.TeamId) || options.EffectiveChannelId is not { } channelId)
+            return null;
+
         PostedMessage? posted = null;
-        await ContinueAsync(teamReference, async (turnContext, ct) =>
+        await ContinueAsync(team.Reference, async (turnContext, ct) =>
         {
             var (thread, messageId) = await TeamsInfo.SendMessageToTeamsChannelAsync(turnContext, renderer.Render(card), channelId, AppId, ct);
             posted = new PostedMessage(JsonConvert.SerializeObject(thread), messageId);
@@ -28,22 +40,22 @@ public sealed class TeamsProactiveChannel(TeamsBotAdapter adapter, ReplyRenderer
         return posted ?? throw new InvalidOperationException("The channel did not say which message it created.");
     }
 
-    public Task UpdateAsync(PostedMessage message, Reply card, CancellationToken cancellationToken) =>
-        ContinueAsync(message.ThreadReference, async (turnContext, ct) =>
+    public Task UpdatePostAsync(PostedMessage post, Reply card, CancellationToken cancellationToken) =>
+        ContinueAsync(post.ThreadReference, async (turnContext, ct) =>
         {
             var activity = (Activity)renderer.Render(card);
-            activity.Id = message.MessageId;
+            activity.Id = post.MessageId;
             await turnContext.UpdateActivityAsync(activity, ct);
         }, cancellationToken);
 
-    public Task ReplyInThreadAsync(PostedMessage thread, Reply reply, CancellationToken cancellationToken) =>
-        ContinueAsync(thread.ThreadReference, (turnContext, ct) => turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
+    public Task ReplyToPostAsync(PostedMessage post, Reply reply, CancellationToken cancellationToken) =>
+        ContinueAsync(post.ThreadReference, (turnContext, ct) => turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
 
-    public Task SendAsync(string conversationReference, Reply reply, CancellationToken cancellationToken) =>
+    public Task SendToCustomerAsync(string conversationReference, Reply reply, CancellationToken cancellationToken) =>
         ContinueAsync(conversationReference, (turnContext, ct) => turnContext.SendActivityAsync(renderer.Render(reply), ct), cancellationToken);
 
     // The adapter hands a failing callback to its OnTurnError, which logs and swallows it: catch it inside, and throw
-    // it out here, so that the outbox knows the message was not sent and retries it.
+    // it out here, so that the pipeline knows the message was not sent and retries it.
     private async Task ContinueAsync(string reference, Func<ITurnContext, CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         Exception? failure = null;
