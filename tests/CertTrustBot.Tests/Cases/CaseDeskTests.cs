@@ -206,18 +206,86 @@ public class CaseDeskTests(AzuriteFixture azurite)
         var submitted = await desk.SubmitAsync(CaseDrafts.Draft(), default);
         _clock.Advance(TimeSpan.FromMinutes(30));
 
-        var installed = await desk.UpdateStatusAsync(submitted.CaseNumber, CaseStatus.Installed, "staff:jo", "Installed on all front-ends", submitted.ETag, default);
-        var stale = desk.UpdateStatusAsync(submitted.CaseNumber, CaseStatus.Rejected, "staff:kim", null, submitted.ETag, default);
+        var installed = await desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Installed, "staff:jo") { Environments = submitted.Environments }, submitted.ETag, default);
+        var stale = desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Rejected, "staff:kim", "wrong file"), submitted.ETag, default);
 
         await Assert.ThrowsAsync<StorageConflictException>(() => stale);
         var found = await desk.FindAsync(submitted.CaseNumber, default);
-        Assert.NotNull(installed);
-        Assert.Equal(CaseStatus.Installed, found!.Status);
+        Assert.Equal(CaseEventOutcome.Recorded, installed.Outcome);
+        Assert.Equal([CaseEventKind.Filed, CaseEventKind.Installed], found!.History.Select(e => e.Kind));
+        Assert.Equal(submitted.Environments, found.History[^1].Environments);
+        Assert.Equal(CaseStatus.Installed, found.Status);
         Assert.Equal(_clock.GetUtcNow(), found.UpdatedAt);
         Assert.Equal([CaseStatus.Submitted, CaseStatus.Installed], found.History.Select(e => e.Status));
         Assert.Equal("staff:jo", found.History[^1].Actor);
         var previous = await desk.FindPreviousRequestsAsync(CaseDrafts.Alice.TenantId, [submitted.Certificates[0].Sha256], ["Production"], default);
         Assert.EndsWith(", Installed", previous.Values.Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_the_status_does_not_allow_changes_nothing()
+    {
+        var desk = NewDesk();
+        var submitted = await desk.SubmitAsync(CaseDrafts.Draft(), default);
+        await desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Rejected, "staff:jo", "wrong file"), null, default);
+
+        var answered = await desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Answered, "Alice") { Answer = new CaseAnswerDraft("a1", "late", "", []) }, null, default);
+        var started = await desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Started, "staff:kim"), null, default);
+        var missing = await desk.RecordAsync("CT-999999", new CaseEventDraft(CaseEventKind.Started, "staff:kim"), null, default);
+
+        Assert.Equal(CaseEventOutcome.NotAllowed, answered.Outcome);
+        Assert.Equal(CaseEventOutcome.NotAllowed, started.Outcome);
+        Assert.Equal(CaseEventOutcome.NoSuchCase, missing.Outcome);
+        var found = await desk.FindAsync(submitted.CaseNumber, default);
+        Assert.Equal([CaseEventKind.Filed, CaseEventKind.Rejected], found!.History.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task An_answer_returns_the_case_to_its_status_before_the_question_and_keeps_its_certificate_as_DER()
+    {
+        var desk = NewDesk();
+        var submitted = await desk.SubmitAsync(CaseDrafts.Draft(), default);
+        await desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.QuestionAsked, "staff:jo", "Is this the root?"), null, default);
+        var root = CaseDrafts.Certificate("Contoso Root G2");
+
+        var answered = await desk.RecordAsync(submitted.CaseNumber,
+            new CaseEventDraft(CaseEventKind.Answered, "Alice") { Answer = new CaseAnswerDraft("answer-1", null, "root-g2.cer", [root]) }, null, default);
+
+        Assert.Equal(CaseEventOutcome.Recorded, answered.Outcome);
+        var found = await desk.FindAsync(submitted.CaseNumber, default);
+        Assert.Equal(CaseStatus.Submitted, found!.Status); // nobody pressed Start
+        var stored = Assert.Single(found.History[^1].Answer!.Certificates);
+        Assert.Equal(root.Sha256, stored.Sha256);
+        Assert.StartsWith($"{submitted.CaseNumber}/answers/", stored.BlobName, StringComparison.Ordinal);
+        Assert.DoesNotContain("root-g2", stored.BlobName, StringComparison.Ordinal);
+        Assert.Equal(root.Der, (await Certificates().GetBlobClient(stored.BlobName).DownloadContentAsync()).Value.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task A_record_written_before_events_were_typed_is_read_as_typed_events()
+    {
+        var desk = NewDesk();
+        var submitted = await desk.SubmitAsync(CaseDrafts.Draft(environments: ["Production", "Test"]), default);
+        // As the previous version wrote it: no kind, installed environments in a note.
+        var at = _clock.GetUtcNow();
+        var legacy = System.Text.Json.Nodes.JsonNode.Parse((await Cases().GetBlobClient($"records/{submitted.CaseNumber}.json").DownloadContentAsync()).Value.Content.ToString())!;
+        legacy["history"] = System.Text.Json.Nodes.JsonNode.Parse($$"""
+            [
+              { "at": "{{at:O}}", "status": "Submitted", "actor": "Alice", "note": null },
+              { "at": "{{at:O}}", "status": "NeedsInformation", "actor": "Jo", "note": "Which host?" },
+              { "at": "{{at:O}}", "status": "InProgress", "actor": "Alice", "note": "Answer: api.contoso.example" },
+              { "at": "{{at:O}}", "status": "InProgress", "actor": "Jo", "note": "Installed in: Test" },
+              { "at": "{{at:O}}", "status": "Installed", "actor": "Jo", "note": "Installed in: Production" }
+            ]
+            """);
+        await Cases().GetBlobClient($"records/{submitted.CaseNumber}.json").UploadAsync(BinaryData.FromString(legacy.ToJsonString()), overwrite: true);
+
+        var found = await desk.FindAsync(submitted.CaseNumber, default);
+
+        Assert.Equal([CaseEventKind.Filed, CaseEventKind.QuestionAsked, CaseEventKind.Answered, CaseEventKind.Installed, CaseEventKind.Installed], found!.History.Select(e => e.Kind));
+        Assert.Equal("api.contoso.example", found.History[2].Answer!.Text);
+        Assert.Equal(["Test"], found.History[3].Environments);
+        Assert.Equal(["Production", "Test"], CaseTransitions.Installed(found));
     }
 
     [Fact]

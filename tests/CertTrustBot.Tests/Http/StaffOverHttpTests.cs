@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using CertTrustBot.Cases;
+using CertTrustBot.Cases.Events;
+using CertTrustBot.Conversation;
 using CertTrustBot.Staff;
 using CertTrustBot.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -144,8 +146,9 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
 
         Assert.Contains($"added your answer to **{caseNumber}**", AllText(thanks), StringComparison.Ordinal);
         var answered = await CaseAsync(bot, caseNumber);
-        Assert.Equal(CaseStatus.InProgress, answered.Status);
-        Assert.Equal("Answer: It is erp.contoso.com, port 443.", answered.History[^1].Note);
+        Assert.Equal(CaseStatus.Submitted, answered.Status); // back where it was before the question: nobody pressed Start
+        Assert.Equal(CaseEventKind.Answered, answered.History[^1].Kind);
+        Assert.Equal("It is erp.contoso.com, port 443.", answered.History[^1].Answer?.Text);
         Assert.Equal("Ada Lovelace", answered.History[^1].Actor);
         var inThread = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the answer in the staff thread");
         Assert.Contains("It is erp.contoso.com, port 443.", AllText(inThread), StringComparison.Ordinal);
@@ -187,15 +190,15 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.reject", staff.Member,
             new Dictionary<string, string> { [StaffAction.ReasonInput] = "This is a leaf certificate; send its root CA." }));
         await UntilAsync(() => _channel.Refused(customer.ConversationId) >= 2, "two refused attempts");
-        var pending = await OutboxAsync();
-        Assert.Contains(pending, d => d.Kind == DeliveryKind.NotifyCustomer && d.Attempts >= 1 && d.LastError is not null);
+        var pending = await OutboxAsync(CustomerChatConsumer.ConsumerName);
+        Assert.Contains(pending, d => d.CaseNumber == caseNumber && d.Attempts >= 1 && d.LastError is not null);
         Assert.Empty(customer.NewReplies());
 
         _channel.Heal(customer.ConversationId);
 
         var told = await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } r ? r : null, "the message once the channel is back");
         Assert.Contains("This is a leaf certificate; send its root CA.", AllText(told), StringComparison.Ordinal);
-        await UntilAsync(async () => (await OutboxAsync()).Count == 0, "an empty outbox");
+        await UntilAsync(async () => (await OutboxAsync(CustomerChatConsumer.ConsumerName)).Count == 0, "an empty outbox");
     }
 
     [Fact]
@@ -214,11 +217,11 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
 
         await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.start", staff.Member));
 
-        var dead = await EventuallyAsync(async () => (await OutboxAsync(ProactiveOutbox.DeadPrefix)).SingleOrDefault(), "a dead letter");
-        Assert.Equal(DeliveryKind.NotifyCustomer, dead.Kind);
+        var dead = await EventuallyAsync(async () => (await OutboxAsync(CustomerChatConsumer.ConsumerName)).SingleOrDefault(d => d.DeadLetteredAt is not null), "a dead letter");
+        Assert.Equal(caseNumber, dead.CaseNumber);
+        Assert.Equal(2, dead.Sequence); // the Start
         Assert.Equal(2, dead.Attempts);
-        Assert.Contains("is in progress", dead.Message?.Data?.ToJsonString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(await OutboxAsync(), d => d.Kind == DeliveryKind.NotifyCustomer);
+        Assert.NotNull(dead.LastError);
         _channel.Heal(customer.ConversationId);
     }
 
@@ -233,13 +236,14 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         var thanks = await SendAsync(bot, customer, customer.File("intermediate.cer", _files.Serve(TestCertificates.RootDer)));
 
         Assert.Contains("added your answer", AllText(thanks), StringComparison.Ordinal);
-        var note = (await CaseAsync(bot, caseNumber)).History[^1].Note!;
-        Assert.StartsWith("Answer: sent the file intermediate.cer", note, StringComparison.Ordinal);
-        var blobName = note[(note.IndexOf("kept as ", StringComparison.Ordinal) + "kept as ".Length)..];
+        var answer = (await CaseAsync(bot, caseNumber)).History[^1].Answer!;
+        var stored = Assert.Single(answer.Certificates);
+        Assert.Equal("intermediate.cer", stored.FileName);
+        Assert.StartsWith($"{caseNumber}/answers/", stored.BlobName, StringComparison.Ordinal);
         var certificates = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CertificatesContainer"]);
-        Assert.Equal(TestCertificates.RootDer, (await certificates.GetBlobClient(blobName).DownloadContentAsync()).Value.Content.ToArray());
-        var inThread = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the file in the staff thread");
-        Assert.Contains("intermediate.cer", AllText(inThread), StringComparison.Ordinal);
+        Assert.Equal(TestCertificates.RootDer, (await certificates.GetBlobClient(stored.BlobName).DownloadContentAsync()).Value.Content.ToArray());
+        var inThread = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the certificate in the staff thread");
+        Assert.Contains(stored.Sha1, AllText(inThread), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -248,9 +252,11 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         var staff = new StaffTeam(_channel);
         var bot = StartBot(staff);
         var caseNumber = await FileCaseAsync(bot, new TeamsChat(_channel), "Production");
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // The pipeline looked at the case's card and decided to wait; only then is "nothing posted" meaningful.
+        var waiting = await EventuallyAsync(async () => (await OutboxAsync(StaffChannelConsumer.ConsumerName)).SingleOrDefault(d => d.CaseNumber == caseNumber && d.LastError is not null), "the card waiting");
+        Assert.Contains("not known yet", waiting.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, waiting.Attempts);
         Assert.DoesNotContain(_channel.Created, c => c.ChannelId == staff.TeamId);
-        Assert.Contains(await OutboxAsync(), d => d.Kind == DeliveryKind.PostCaseCard && d.CaseNumber == caseNumber);
 
         await PostAsync(bot, staff.BotInstalled());
 
@@ -260,22 +266,18 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     }
 
     [Fact]
-    public async Task A_case_whose_card_was_never_queued_is_found_and_posted_when_the_bot_starts()
+    public async Task A_case_filed_just_before_the_bot_stopped_is_posted_by_the_next_start()
     {
         var staff = new StaffTeam(_channel);
         var first = StartBot(staff);
-        await PostAsync(first, staff.BotInstalled());
         var caseNumber = await FileCaseAsync(first, new TeamsChat(_channel), "Production");
-        await CaseThreadAsync(staff, caseNumber);
-        await first.DisposeAsync();
-        // As if the process had stopped between filing the case and queueing its card: no card, nothing pending.
-        var cases = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CasesContainer"]);
-        await cases.DeleteBlobAsync($"staff/cards/{caseNumber}.json");
-        var before = _channel.Created.Count(c => c.ChannelId == staff.TeamId);
+        await first.DisposeAsync(); // the card was staged with the case, and never delivered
 
-        StartBot(staff).CreateClient().Dispose(); // starts the host, and with it the dispatcher
+        var second = StartBot(staff);
+        await PostAsync(second, staff.BotInstalled());
 
-        await UntilAsync(() => _channel.Created.Count(c => c.ChannelId == staff.TeamId) == before + 1, "the card posted again");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        Assert.Contains(caseNumber, AllText(thread.Message.Cards.Single()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -368,12 +370,16 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         await bot.Services.GetRequiredService<CaseDesk>().FindAsync(caseNumber, CancellationToken.None)
         ?? throw new Xunit.Sdk.XunitException($"{caseNumber} does not exist.");
 
-    private async Task<IReadOnlyList<Delivery>> OutboxAsync(string prefix = ProactiveOutbox.Prefix)
+    /// <summary>A consumer's entries in the case-event outbox, as stored.</summary>
+    private async Task<IReadOnlyList<CaseEventDelivery>> OutboxAsync(string consumer)
     {
         var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CasesContainer"]);
-        var deliveries = new List<Delivery>();
-        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = prefix }))
-            deliveries.Add((await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToObjectFromJson<Delivery>(StaffStore.Json)!);
+        var deliveries = new List<CaseEventDelivery>();
+        await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"{CaseEventOutbox.Prefix}{consumer}/" }))
+        {
+            var json = (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString();
+            deliveries.Add(System.Text.Json.JsonSerializer.Deserialize<CaseEventDelivery>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!);
+        }
         return deliveries;
     }
 

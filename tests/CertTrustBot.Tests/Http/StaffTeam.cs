@@ -29,6 +29,7 @@ public sealed class StaffTeam(LoopbackChannel channel)
         ["SupportDesk:StaffTeamId"] = TeamId,
         ["SupportDesk:StaffMembers"] = Member.AadObjectId,
         ["SupportDesk:OutboxPollInterval"] = "00:00:00.200",
+        ["CaseEvents:PollInterval"] = "00:00:00.200",
         ["SupportDesk:RetryBaseDelay"] = "00:00:00.200",
         ["SupportDesk:RetryMaxDelay"] = "00:00:01",
     };

@@ -23,9 +23,12 @@ public class StaffRulesTests
         CreatedAt = Filed,
         Status = status,
         ConversationReference = "{}",
-        History = [new CaseEvent(Filed, CaseStatus.Submitted, "Ada Lovelace", null), .. more],
+        History = [new CaseEvent(Filed, CaseStatus.Submitted, "Ada Lovelace", null) { Kind = CaseEventKind.Filed }, .. more],
         ETag = etag,
     };
+
+    private static CaseEvent Installed(params string[] environments) =>
+        new(Filed.AddHours(1), CaseStatus.InProgress, "Grace Hopper", null) { Kind = CaseEventKind.Installed, Environments = environments };
 
     private static StaffAction Action(StaffVerb verb, string? etag = "\"e1\"", string? text = null, params string[] environments) =>
         new(verb, "CT-000042", etag, environments, text);
@@ -58,10 +61,10 @@ public class StaffRulesTests
     {
         var apply = Assert.IsType<Apply>(StaffRules.Decide(Case(), Action(StaffVerb.Install), Grace, Options));
 
-        Assert.Equal(CaseStatus.Installed, apply.Status);
-        Assert.Equal("Installed in: Test, Production", apply.Note);
-        Assert.Equal("installed", apply.Notice.Kind);
-        Assert.Contains("Test and Production", apply.Notice.Message, StringComparison.Ordinal);
+        Assert.Equal(CaseEventKind.Installed, apply.Event.Kind);
+        Assert.Equal(["Test", "Production"], apply.Event.Environments);
+        Assert.Equal(CaseStatus.Installed, CaseTransitions.After(Case(), apply.Event.Kind, apply.Event.Environments));
+        Assert.Contains("the case is done", apply.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,28 +72,28 @@ public class StaffRulesTests
     {
         var apply = Assert.IsType<Apply>(StaffRules.Decide(Case(), Action(StaffVerb.Install, environments: "production"), Grace, Options));
 
-        Assert.Equal(CaseStatus.InProgress, apply.Status);
-        Assert.Equal("Installed in: Production", apply.Note);
-        Assert.Equal("partly-installed", apply.Notice.Kind);
-        Assert.Contains("Still to do: Test", apply.Notice.Message, StringComparison.Ordinal);
+        Assert.Equal(CaseEventKind.Installed, apply.Event.Kind);
+        Assert.Equal(["Production"], apply.Event.Environments);
+        Assert.Equal(CaseStatus.InProgress, CaseTransitions.After(Case(), apply.Event.Kind, apply.Event.Environments));
+        Assert.Contains("still to do: Test", apply.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Installing_the_rest_after_a_subset_closes_the_case()
     {
-        var partly = Case(CaseStatus.InProgress, "\"e2\"", new CaseEvent(Filed.AddHours(1), CaseStatus.InProgress, "Grace Hopper", "Installed in: Production"));
+        var partly = Case(CaseStatus.InProgress, "\"e2\"", Installed("Production"));
 
         var apply = Assert.IsType<Apply>(StaffRules.Decide(partly, Action(StaffVerb.Install, "\"e2\""), Grace, Options));
 
-        Assert.Equal(CaseStatus.Installed, apply.Status);
-        Assert.Equal("Installed in: Test", apply.Note);
-        Assert.Equal(["Production"], StaffRules.InstalledEnvironments(partly));
+        Assert.Equal(["Test"], apply.Event.Environments);
+        Assert.Equal(CaseStatus.Installed, CaseTransitions.After(partly, apply.Event.Kind, apply.Event.Environments));
+        Assert.Equal(["Production"], CaseTransitions.Installed(partly));
     }
 
     [Fact]
     public void Installing_an_installed_case_again_changes_nothing()
     {
-        var installed = Case(CaseStatus.Installed, "\"e2\"", new CaseEvent(Filed.AddHours(1), CaseStatus.Installed, "Grace Hopper", "Installed in: Test, Production"));
+        var installed = Case(CaseStatus.Installed, "\"e2\"", Installed("Test", "Production") with { Status = CaseStatus.Installed });
 
         var decision = StaffRules.Decide(installed, Action(StaffVerb.Install, "\"e1\""), Grace, Options);
 
@@ -137,9 +140,8 @@ public class StaffRulesTests
     {
         var apply = Assert.IsType<Apply>(StaffRules.Decide(Case(), Action(StaffVerb.AskInformation, text: "Which host?"), Grace, Options));
 
-        Assert.Equal(CaseStatus.NeedsInformation, apply.Status);
-        Assert.Equal("Which host?", apply.Notice.Detail);
-        Assert.Contains("next message", apply.Notice.Hint, StringComparison.Ordinal);
+        Assert.Equal(CaseEventKind.QuestionAsked, apply.Event.Kind);
+        Assert.Equal("Which host?", apply.Event.Note);
     }
 
     [Fact]
@@ -163,7 +165,7 @@ public class StaffRulesTests
     [Fact]
     public void The_staff_card_offers_only_the_environments_not_installed_yet_and_no_actions_once_closed()
     {
-        var partly = Case(CaseStatus.InProgress, "\"e2\"", new CaseEvent(Filed.AddHours(1), CaseStatus.InProgress, "Grace Hopper", "Installed in: Production"));
+        var partly = Case(CaseStatus.InProgress, "\"e2\"", Installed("Production"));
 
         var open = StaffCards.StaffCardData(partly, null, [null], Filed.AddDays(1), 2, Filed);
         var closed = StaffCards.StaffCardData(Case(CaseStatus.Installed), null, [null], Filed.AddDays(1), 2, Filed);

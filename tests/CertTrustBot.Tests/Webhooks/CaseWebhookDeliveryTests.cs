@@ -8,6 +8,7 @@ using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CertTrustBot.Cases;
+using CertTrustBot.Cases.Events;
 using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Storage;
 using CertTrustBot.Tests.Cases;
@@ -55,7 +56,7 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var again = await bot.Dispatcher.RunOnceAsync(default);
 
         Assert.Equal(1, pass.Delivered);
-        Assert.Equal(new CaseWebhookPass(), again);
+        Assert.Equal(new CaseEventPass(), again);
         var received = Assert.Single(_receiver.Received);
         var id = $"{submitted.CaseNumber}:1";
         Assert.Equal(id, received.Header("Idempotency-Key"));
@@ -121,7 +122,7 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var bot = NewInstance();
         var submitted = await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
         _clock.Advance(TimeSpan.FromMinutes(30));
-        await bot.Desk.UpdateStatusAsync(submitted.CaseNumber, CaseStatus.Installed, "staff:jo", "Installed on all front-ends", submitted.ETag, default);
+        await bot.Desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Installed, "staff:jo", "Installed on all front-ends") { Environments = submitted.Environments }, submitted.ETag, default);
 
         var pass = await bot.Dispatcher.RunOnceAsync(default);
 
@@ -148,19 +149,19 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var submitted = await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
 
         var whileDown = await bot.Dispatcher.RunOnceAsync(default);
-        var (entry, _) = await bot.Outbox.ReadAsync(bot.Outbox.BlobName(submitted.CaseNumber, 1), default);
+        var (entry, _) = await bot.Outbox.ReadAsync(CaseEventOutbox.BlobName(CaseWebhookConsumer.ConsumerName, submitted.CaseNumber, 1), default);
         _clock.Advance(TimeSpan.FromSeconds(4)); // less than half the first backoff: not due yet
         var tooSoon = await bot.Dispatcher.RunOnceAsync(default);
         await _receiver.RestartAsync();
         _clock.Advance(BackoffMax);
         var afterwards = await NewInstance().Dispatcher.RunOnceAsync(default); // a restarted bot finds it in storage
 
-        Assert.Equal(new CaseWebhookPass(Retrying: 1), whileDown);
+        Assert.Equal(new CaseEventPass(Retrying: 1), whileDown);
         Assert.NotNull(entry);
         Assert.Equal(1, entry.Attempts);
         Assert.Contains("could not reach the receiver", entry.LastError, StringComparison.Ordinal);
         Assert.InRange(entry.NextAttemptAt, Start + TimeSpan.FromSeconds(5), Start + TimeSpan.FromSeconds(10));
-        Assert.Equal(new CaseWebhookPass(Waiting: 1), tooSoon);
+        Assert.Equal(new CaseEventPass(Waiting: 1), tooSoon);
         Assert.Equal(1, afterwards.Delivered);
         Assert.Equal([$"{submitted.CaseNumber}:1"], _receiver.Received.Select(r => r.Id));
         Assert.Empty(await OutboxNames());
@@ -195,14 +196,14 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var bot = NewInstance();
         _receiver.Answer = HttpStatusCode.InternalServerError;
         var submitted = await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
-        await bot.Desk.UpdateStatusAsync(submitted.CaseNumber, CaseStatus.InProgress, "staff:jo", null, null, default);
+        await bot.Desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Started, "staff:jo"), null, default);
 
         var failing = await bot.Dispatcher.RunOnceAsync(default);
         _receiver.Answer = HttpStatusCode.OK;
         _clock.Advance(BackoffMax);
         var recovered = await bot.Dispatcher.RunOnceAsync(default);
 
-        Assert.Equal(new CaseWebhookPass(Retrying: 1, Waiting: 1), failing);
+        Assert.Equal(new CaseEventPass(Retrying: 1, Waiting: 1), failing);
         Assert.Equal(2, recovered.Delivered);
         Assert.Equal([$"{submitted.CaseNumber}:1", $"{submitted.CaseNumber}:1", $"{submitted.CaseNumber}:2"], _receiver.Received.Select(r => r.Id));
     }
@@ -217,13 +218,13 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var refused = await bot.Dispatcher.RunOnceAsync(default);
         _clock.Advance(TimeSpan.FromDays(1));
         var dayLater = await bot.Dispatcher.RunOnceAsync(default);
-        var (entry, _) = await bot.Outbox.ReadAsync(bot.Outbox.BlobName(submitted.CaseNumber, 1), default);
+        var (entry, _) = await bot.Outbox.ReadAsync(CaseEventOutbox.BlobName(CaseWebhookConsumer.ConsumerName, submitted.CaseNumber, 1), default);
         _receiver.Answer = HttpStatusCode.OK;
-        var requeued = await bot.Outbox.RequeueDeadLettersAsync(default);
+        var requeued = await bot.Outbox.RequeueDeadLettersAsync(CaseWebhookConsumer.ConsumerName, default);
         var delivered = await bot.Dispatcher.RunOnceAsync(default);
 
-        Assert.Equal(new CaseWebhookPass(DeadLetters: 1), refused);
-        Assert.Equal(new CaseWebhookPass(DeadLetters: 1), dayLater);
+        Assert.Equal(new CaseEventPass(DeadLetters: 1), refused);
+        Assert.Equal(new CaseEventPass(DeadLetters: 1), dayLater);
         Assert.NotNull(entry?.DeadLetteredAt);
         Assert.StartsWith("HTTP 400", entry.LastError, StringComparison.Ordinal);
         Assert.Equal(1, requeued);
@@ -238,7 +239,7 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         _receiver.Answer = HttpStatusCode.BadGateway;
         await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
 
-        var passes = new List<CaseWebhookPass>();
+        var passes = new List<CaseEventPass>();
         for (var i = 0; i < 4; i++)
         {
             passes.Add(await bot.Dispatcher.RunOnceAsync(default));
@@ -292,7 +293,7 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var retried = await bot.Desk.SubmitAsync(draft, default);
         var committed = await bot.Dispatcher.RunOnceAsync(default);
 
-        Assert.Equal(new CaseWebhookPass(Waiting: 1), uncommitted);
+        Assert.Equal(new CaseEventPass(Waiting: 1), uncommitted);
         Assert.Equal(1, committed.Delivered);
         var received = Assert.Single(_receiver.Received);
         using var json = JsonDocument.Parse(received.Body);
@@ -307,15 +308,15 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var bot = NewInstance();
         var submitted = await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
         await bot.Dispatcher.RunOnceAsync(default);
-        var staleView = submitted with { History = [.. submitted.History, new CaseEvent(_clock.GetUtcNow(), CaseStatus.Rejected, "staff:kim", null)] };
+        var staleView = submitted with { History = [.. submitted.History, new CaseEvent(_clock.GetUtcNow(), CaseStatus.Rejected, "staff:kim", null) { Kind = CaseEventKind.Rejected }] };
         await bot.Outbox.StageAsync(staleView, default); // as an update whose conditional write then failed
 
         var young = await bot.Dispatcher.RunOnceAsync(default);
         _clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
         var old = await bot.Dispatcher.RunOnceAsync(default);
 
-        Assert.Equal(new CaseWebhookPass(Waiting: 1), young);
-        Assert.Equal(new CaseWebhookPass(), old);
+        Assert.Equal(new CaseEventPass(Waiting: 1), young);
+        Assert.Equal(new CaseEventPass(), old);
         Assert.Single(_receiver.Received);
         Assert.Empty(await OutboxNames());
     }
@@ -326,9 +327,9 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var bot = NewInstance();
         var submitted = await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
         // A losing attempt staged "Rejected" as event 2, then the winner committed "Installed" as event 2.
-        var loser = submitted with { History = [.. submitted.History, new CaseEvent(_clock.GetUtcNow(), CaseStatus.Rejected, "staff:kim", null)] };
+        var loser = submitted with { History = [.. submitted.History, new CaseEvent(_clock.GetUtcNow(), CaseStatus.Rejected, "staff:kim", null) { Kind = CaseEventKind.Rejected }] };
         await bot.Outbox.StageAsync(loser, default);
-        await bot.Desk.UpdateStatusAsync(submitted.CaseNumber, CaseStatus.Installed, "staff:jo", null, submitted.ETag, default);
+        await bot.Desk.RecordAsync(submitted.CaseNumber, new CaseEventDraft(CaseEventKind.Installed, "staff:jo") { Environments = submitted.Environments }, submitted.ETag, default);
 
         await bot.Dispatcher.RunOnceAsync(default);
 
@@ -344,13 +345,13 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var bot = NewInstance();
         var submitted = await bot.Desk.SubmitAsync(CaseDrafts.Draft(), default);
         var cases = azurite.CreateServiceClient().GetBlobContainerClient(_storage["Storage:CasesContainer"]);
-        await cases.GetBlobClient("webhook-outbox/CT-999999/000001.json").UploadAsync(BinaryData.FromString("{ not json"));
+        await cases.GetBlobClient("events/webhook/CT-999999/000001.json").UploadAsync(BinaryData.FromString("{ not json"));
 
         var pass = await bot.Dispatcher.RunOnceAsync(default);
 
         Assert.Equal(1, pass.Delivered);
         Assert.Equal([$"{submitted.CaseNumber}:1"], _receiver.Received.Select(r => r.Id));
-        Assert.Equal(["webhook-outbox/CT-999999/000001.json"], await OutboxNames());
+        Assert.Equal(["events/webhook/CT-999999/000001.json"], await OutboxNames());
     }
 
     [Fact]
@@ -385,14 +386,20 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var pass = await bot.Dispatcher.RunOnceAsync(default);
 
         Assert.NotNull(await bot.Desk.FindAsync(submitted.CaseNumber, default));
-        Assert.Equal(new CaseWebhookPass(), pass);
+        Assert.Equal(new CaseEventPass(), pass);
         Assert.Empty(await OutboxNames());
         Assert.Empty(_receiver.Received);
     }
 
     // ---- helpers ----
 
-    private sealed record Instance(CaseDesk Desk, CaseWebhookOutbox Outbox, CaseWebhookDispatcher Dispatcher, StorageOptions StorageOptions);
+    private sealed record Instance(CaseDesk Desk, CaseEventOutbox Outbox, WebhookPasses Dispatcher, StorageOptions StorageOptions);
+
+    /// <summary>The pipeline's dispatcher, driven for the webhook consumer alone.</summary>
+    private sealed class WebhookPasses(CaseEventDispatcher dispatcher, ICaseEventConsumer webhook)
+    {
+        public Task<CaseEventPass> RunOnceAsync(CancellationToken cancellationToken) => dispatcher.RunOnceAsync(webhook, cancellationToken);
+    }
 
     /// <summary>One bot instance as the app composes it, on this test's storage and receiver.</summary>
     private Instance NewInstance(Dictionary<string, string?>? overrides = null)
@@ -410,13 +417,17 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(_clock);
-        services.AddCaseWebhook(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services.AddBlobStorage(configuration);
+        services.AddCaseDesk();
+        services.AddCaseEvents();
+        services.AddCaseWebhook(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _instances.Add(provider);
         return new Instance(
             provider.GetRequiredService<CaseDesk>(),
-            provider.GetRequiredService<CaseWebhookOutbox>(),
-            provider.GetRequiredService<CaseWebhookDispatcher>(),
+            provider.GetRequiredService<CaseEventOutbox>(),
+            new WebhookPasses(provider.GetRequiredService<CaseEventDispatcher>(), provider.GetServices<ICaseEventConsumer>().Single(c => c.Name == CaseWebhookConsumer.ConsumerName)),
             provider.GetRequiredService<IOptions<StorageOptions>>().Value);
     }
 
@@ -432,7 +443,7 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
     {
         var container = azurite.CreateServiceClient().GetBlobContainerClient(_storage["Storage:CasesContainer"]);
         var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = "webhook-outbox/" }))
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = "events/webhook/" }))
             names.Add(blob.Name);
         return names;
     }

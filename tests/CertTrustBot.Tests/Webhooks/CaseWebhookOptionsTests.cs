@@ -27,8 +27,6 @@ public sealed class CaseWebhookOptionsTests(AzuriteFixture azurite)
     [InlineData("CaseWebhook:MaxAttempts", "0", "CaseWebhook:MaxAttempts must be between 1 and 1000")]
     [InlineData("CaseWebhook:BackoffMax", "00:00:01", "CaseWebhook:BackoffMax must be at least BackoffBase")]
     [InlineData("CaseWebhook:RequestTimeout", "00:00:00", "CaseWebhook:RequestTimeout must be positive")]
-    [InlineData("CaseWebhook:OutboxPrefix", "records/", "CaseWebhook:OutboxPrefix 'records/' is used by the case desk")]
-    [InlineData("CaseWebhook:OutboxPrefix", "Outbox", "CaseWebhook:OutboxPrefix 'Outbox' must be lower-case")]
     public async Task A_bad_setting_is_refused_at_start_up_with_its_name(string key, string value, string expected)
     {
         using var host = NewHost(new() { ["CaseWebhook:Url"] = "https://desk.example.com/hooks", ["CaseWebhook:Secret"] = GoodSecret, [key] = value });
