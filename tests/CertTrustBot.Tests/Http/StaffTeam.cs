@@ -23,10 +23,11 @@ public sealed class StaffTeam(LoopbackChannel channel)
 
     private int _activities;
 
-    /// <summary>The configuration that names this team and its one staff member, with a fast outbox for tests.</summary>
+    /// <summary>The configuration that names this team, its tenant and its one staff member, with a fast outbox for tests.</summary>
     public Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?> storage) => new(BotApp.Settings(storage))
     {
         ["SupportDesk:StaffTeamId"] = TeamId,
+        ["SupportDesk:StaffTenantId"] = TeamsChat.TenantId,
         ["SupportDesk:StaffMembers"] = Member.AadObjectId,
         ["SupportDesk:OutboxPollInterval"] = "00:00:00.200",
         ["SupportDesk:RetryBaseDelay"] = "00:00:00.200",

@@ -7,9 +7,11 @@ namespace CertTrustBot.Tests.Staff;
 public class StaffRulesTests
 {
     private static readonly string StaffId = "6f1d7b1e-3c2a-4d0e-9b8f-1a2b3c4d5e6f";
+    private const string StaffTenant = "8a5c2e10-7d3b-4f6a-9e21-0c4b5d6e7f80";
+    private const string StaffTeam = "19:team@thread.tacv2";
     private static readonly Staffer Grace = new("29:grace", "Grace Hopper", StaffId);
     private static readonly Staffer Mallory = new("29:mallory", "Mallory", "0a0a0a0a-0000-4000-8000-000000000001");
-    private static readonly StaffOptions Options = new() { StaffTeamId = "19:team@thread.tacv2", StaffMembers = [StaffId] };
+    private static readonly StaffOptions Options = new() { StaffTeamId = StaffTeam, StaffTenantId = StaffTenant, StaffMembers = [StaffId] };
     private static readonly DateTimeOffset Filed = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     private static SupportCase Case(CaseStatus status = CaseStatus.Submitted, string etag = "\"e1\"", params CaseEvent[] more) => new()
@@ -183,13 +185,27 @@ public class StaffRulesTests
     {
         var validation = new StaffOptionsValidation();
 
-        var bad = validation.Validate(null, new StaffOptions { StaffTeamId = "19:team@thread.tacv2", StaffMembers = ["grace@contoso.com"] });
-        var none = validation.Validate(null, new StaffOptions { StaffTeamId = "19:team@thread.tacv2" });
+        var bad = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffTenantId = StaffTenant, StaffMembers = ["grace@contoso.com"] });
+        var none = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffTenantId = StaffTenant });
         var off = validation.Validate(null, new StaffOptions());
 
         Assert.Contains("SupportDesk:StaffMembers:0 'grace@contoso.com'", bad.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("SupportDesk:StaffMembers is empty", none.FailureMessage, StringComparison.Ordinal);
         Assert.True(off.Succeeded);
+    }
+
+    [Fact]
+    public void A_staff_team_needs_the_staff_tenant_and_the_tenant_must_be_a_directory_id()
+    {
+        var validation = new StaffOptionsValidation();
+
+        var missing = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffMembers = [StaffId] });
+        var bad = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffTenantId = "contoso.onmicrosoft.com", StaffMembers = [StaffId] });
+        var good = validation.Validate(null, Options);
+
+        Assert.Contains("SupportDesk:StaffTenantId is empty while SupportDesk:StaffTeamId is set", missing.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("SupportDesk:StaffTenantId 'contoso.onmicrosoft.com' is not a directory (tenant) id", bad.FailureMessage, StringComparison.Ordinal);
+        Assert.True(good.Succeeded, good.FailureMessage);
     }
 
     [Fact]
