@@ -13,7 +13,7 @@ public sealed record StaffActionResult(string Message, CardReply? Card, bool Cha
 
 /// <summary>
 /// The support staff's side, channel-agnostic: posts each new case to the staff channel, applies the staff's actions
-/// to cases (only configured staff members; stale cards refused by ETag), and queues what the customer and the staff
+/// to cases (only configured staff members, from the staff tenant and the staff channel; stale cards refused by ETag), and queues what the customer and the staff
 /// card must be told in the proactive outbox.
 /// </summary>
 public sealed partial class StaffDesk(
@@ -71,7 +71,7 @@ public sealed partial class StaffDesk(
         switch (decision)
         {
             case Refused refused:
-                LogRefused(logger, who.UserId, who.AadObjectId ?? "(none)", action.Verb, action.CaseNumber);
+                LogRefused(logger, action.Verb, action.CaseNumber, who.UserId, who.AadObjectId ?? "(none)", who.TenantId ?? "(none)", who.TeamId ?? "(none)", who.ChatKind, refused.Message);
                 return new StaffActionResult(refused.Message, null, false);
 
             case Unchanged unchanged when current is null:
@@ -136,6 +136,6 @@ public sealed partial class StaffDesk(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the staff team {TeamId}'s reference: storage did not answer")]
     private static partial void LogTeamNotSaved(ILogger logger, Exception exception, string? teamId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Verb} on {CaseNumber} by {UserId} (AAD {AadObjectId}): not a staff member")]
-    private static partial void LogRefused(ILogger logger, string userId, string aadObjectId, StaffVerb verb, string caseNumber);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Verb} on {CaseNumber} by {UserId} (AAD {AadObjectId}, tenant {TenantId}, team {TeamId}, {ChatKind} chat): {Reason}")]
+    private static partial void LogRefused(ILogger logger, StaffVerb verb, string caseNumber, string userId, string aadObjectId, string tenantId, string teamId, ChatKind chatKind, string reason);
 }

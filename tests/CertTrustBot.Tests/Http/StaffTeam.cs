@@ -65,6 +65,31 @@ public sealed class StaffTeam(LoopbackChannel channel)
         return activity;
     }
 
+    /// <summary>The same activity as if it came from another tenant: Teams names the tenant in conversation.tenantId and channelData.tenant.id.</summary>
+    public static JObject FromTenant(JObject activity, string tenantId)
+    {
+        var moved = (JObject)activity.DeepClone();
+        moved["conversation"]!["tenantId"] = tenantId;
+        moved["channelData"]!["tenant"]!["id"] = tenantId;
+        return moved;
+    }
+
+    /// <summary>The same activity as if sent in the person's 1:1 chat with the bot: a personal conversation, no team, no channel.</summary>
+    public static JObject FromPersonalChat(JObject activity)
+    {
+        var moved = (JObject)activity.DeepClone();
+        var tenantId = (string?)moved["conversation"]!["tenantId"];
+        moved["conversation"] = new JObject
+        {
+            ["conversationType"] = "personal",
+            ["tenantId"] = tenantId,
+            ["id"] = $"a:1{Guid.NewGuid():N}Xq-TzV9m3pK",
+        };
+        moved["channelData"] = new JObject { ["tenant"] = new JObject { ["id"] = tenantId } };
+        moved.Remove("replyToId");
+        return moved;
+    }
+
     /// <summary>The case card as everyone sees it now: the last update PUT for it, else the card first posted.</summary>
     public JObject CurrentCard(LoopbackChannel.CreatedConversation thread) =>
         channel.Updates.LastOrDefault(u => u.ConversationId == thread.ConversationId && u.ReplyToId == thread.ActivityId)?.Cards.Single()
