@@ -87,7 +87,7 @@ public sealed partial class StaffDesk(
                 SupportCase? updated;
                 try
                 {
-                    updated = await caseDesk.UpdateStatusAsync(action.CaseNumber, apply.Status, who.DisplayName, apply.Note, action.ETag ?? current!.ETag, cancellationToken).ConfigureAwait(false);
+                    updated = await caseDesk.UpdateStatusAsync(action.CaseNumber, apply.Status, who.DisplayName, apply.Note, action.ETag, cancellationToken).ConfigureAwait(false);
                 }
                 catch (StorageConflictException)
                 {

@@ -15,7 +15,7 @@ public enum StaffVerb
 }
 
 /// <summary>One click on a case card, as the edge read it (Action.Execute data or an Action.Submit value).</summary>
-/// <param name="ETag">The case's ETag the card was drawn with: a change made from a stale card is refused.</param>
+/// <param name="ETag">The case's ETag the card was drawn with: a change made from a stale card, or without it, is refused.</param>
 /// <param name="Environments">For <see cref="StaffVerb.Install"/>: the environments chosen (empty: all not yet installed).</param>
 /// <param name="Text">The question (<see cref="StaffVerb.AskInformation"/>) or the reason (<see cref="StaffVerb.Reject"/>).</param>
 public sealed record StaffAction(StaffVerb Verb, string CaseNumber, string? ETag, IReadOnlyList<string> Environments, string? Text)
@@ -149,7 +149,8 @@ public static class StaffRules
                 return new Unchanged($"Keep {what} under {MaxTextLength} characters. Nothing was changed.");
         }
 
-        if (action.ETag is not null && action.ETag != current.ETag)
+        // Every change carries the card's version: none (an old or forged card) counts as stale.
+        if (string.IsNullOrEmpty(action.ETag) || action.ETag != current.ETag)
             return new Unchanged($"{current.CaseNumber} changed since this card was drawn, so nothing was changed. Here is its current state.");
 
         var number = current.CaseNumber;

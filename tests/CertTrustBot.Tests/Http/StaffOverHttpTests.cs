@@ -174,6 +174,25 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     }
 
     [Fact]
+    public async Task An_action_without_the_card_s_version_shows_the_current_case_and_changes_nothing()
+    {
+        var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
+        var before = await CaseAsync(bot, caseNumber);
+        var unversioned = staff.Execute(thread, thread.Message.Cards.Single(), "staff.start", staff.Member);
+        Assert.NotNull(((JObject)unversioned["value"]!["action"]!["data"]!).Property(StaffAction.ETagKey)); // the card does carry it
+        ((JObject)unversioned["value"]!["action"]!["data"]!).Remove(StaffAction.ETagKey);
+
+        var answer = await InvokeAsync(bot, unversioned);
+
+        Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)answer["type"]);
+        Assert.Contains("changed since this card was drawn", AllText((JObject)answer["value"]!), StringComparison.Ordinal);
+        var after = await CaseAsync(bot, caseNumber);
+        Assert.Equal(CaseStatus.Submitted, after.Status);
+        Assert.Equal(before.ETag, after.ETag);
+        Assert.Single(after.History);
+    }
+
+    [Fact]
     public async Task The_customer_answers_a_question_and_the_answer_reaches_the_case_history_and_the_staff_thread()
     {
         var (staff, bot, customer, caseNumber, thread) = await PostedCaseAsync();

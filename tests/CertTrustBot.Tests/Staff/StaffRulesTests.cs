@@ -202,6 +202,30 @@ public class StaffRulesTests
         Assert.Contains("changed since this card was drawn", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(StaffVerb.Start, null)]
+    [InlineData(StaffVerb.Start, "")]
+    [InlineData(StaffVerb.Install, null)]
+    [InlineData(StaffVerb.Install, "")]
+    [InlineData(StaffVerb.AskInformation, null)]
+    [InlineData(StaffVerb.AskInformation, "")]
+    [InlineData(StaffVerb.Reject, null)]
+    [InlineData(StaffVerb.Reject, "")]
+    public void A_change_without_the_card_s_version_is_treated_as_stale_and_changes_nothing(StaffVerb verb, string? etag)
+    {
+        var decision = StaffRules.Decide(Case(), Action(verb, etag, "Which host?"), Grace, Options);
+
+        Assert.Contains("changed since this card was drawn", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_refresh_needs_no_card_version()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Refresh, etag: null), Grace, Options);
+
+        Assert.Equal("", Assert.IsType<Unchanged>(decision).Message);
+    }
+
     [Fact]
     public void A_rejected_case_is_closed_to_every_action()
     {
