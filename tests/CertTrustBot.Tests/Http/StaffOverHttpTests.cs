@@ -372,6 +372,20 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         Assert.Contains("SupportDesk:StaffMembers:0 'grace@contoso.com'", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_staff_team_without_the_staff_tenant_stops_the_bot_at_start_up_naming_the_setting()
+    {
+        var staff = new StaffTeam(_channel);
+        var settings = staff.Settings(_storage);
+        settings.Remove("SupportDesk:StaffTenantId");
+        var app = new BotApp(settings);
+        _apps.Add(app);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("SupportDesk:StaffTenantId is empty", error.ToString(), StringComparison.Ordinal);
+    }
+
     // ---- helpers ----
 
     private BotApp StartBot(StaffTeam staff)
