@@ -13,8 +13,8 @@ public sealed record StaffActionResult(string Message, CardReply? Card, bool Cha
 
 /// <summary>
 /// The support staff's side, channel-agnostic: posts each new case to the staff channel, applies the staff's actions
-/// to cases (only configured staff members, from the staff tenant and the staff channel; stale cards refused by ETag), and queues what the customer and the staff
-/// card must be told in the proactive outbox.
+/// to cases (only configured staff members, from the staff tenant and the staff channel; stale cards refused by ETag),
+/// and queues what the customer and the staff card must be told in the proactive outbox.
 /// </summary>
 public sealed partial class StaffDesk(
     CaseDesk caseDesk,

@@ -213,7 +213,7 @@ public static class StaffRules
         if (!options.IsStaffMember(who.AadObjectId))
             return new Refused($"Only the support staff can act on cases, and {who.DisplayName} is not among them. Nothing was changed.");
         if (!options.IsStaffTenant(who.TenantId))
-            return new Refused(who.TenantId is null
+            return new Refused(string.IsNullOrWhiteSpace(who.TenantId)
                 ? "This click came without a tenant, and cases can be acted on only from the support desk's own organisation. Nothing was changed."
                 : "This click came from another organisation (tenant) than the support desk's, and cases can be acted on only from its own. Nothing was changed.");
         if (who.ChatKind != ChatKind.Channel)
