@@ -94,10 +94,12 @@ public sealed class TeamsBot(
     private static AdaptiveCardInvokeResponse Message(int status, string text) =>
         new() { StatusCode = status, Type = "application/vnd.microsoft.activity.message", Value = text };
 
+    // Who clicked and where from (tenant, team, kind of chat): the staff rules accept only the staff channel.
     private static Staffer StafferOf(IActivity activity) =>
-        new(activity.From?.Id ?? "", activity.From?.Name ?? "", activity.From?.AadObjectId);
+        new(activity.From?.Id ?? "", activity.From?.Name ?? "", activity.From?.AadObjectId,
+            TurnInputReader.TenantIdOf(activity), TeamIdOf(activity), TurnInputReader.ChatKindOf(activity));
 
-    private static string? TeamIdOf(Activity activity) =>
+    private static string? TeamIdOf(IActivity activity) =>
         activity.ChannelId == "msteams" && activity.ChannelData is not null
             ? (activity.ChannelData as JObject)?.ToObject<TeamsChannelData>()?.Team?.Id
             : null;

@@ -49,11 +49,14 @@ public sealed partial class TurnInputReader(AttachmentDownloader downloader, IOp
     public TurnFacts FactsOf(ITurnContext turnContext)
     {
         var activity = turnContext.Activity;
-        var tenantId = activity.Conversation?.TenantId ?? (activity.ChannelData as JObject)?["tenant"]?["id"]?.ToString();
-        var requester = new Requester(activity.From?.Id ?? "", activity.From?.Name ?? "", activity.From?.AadObjectId, tenantId);
+        var requester = new Requester(activity.From?.Id ?? "", activity.From?.Name ?? "", activity.From?.AadObjectId, TenantIdOf(activity));
         var reference = JsonConvert.SerializeObject(activity.GetConversationReference());
         return new TurnFacts(requester, ChatKindOf(activity), clock, reference);
     }
+
+    /// <summary>The AAD tenant of the activity: Teams sends it as conversation.tenantId and channelData.tenant.id.</summary>
+    public static string? TenantIdOf(IActivity activity) =>
+        activity.Conversation?.TenantId ?? (activity.ChannelData as JObject)?["tenant"]?["id"]?.ToString();
 
     public static ChatKind ChatKindOf(IActivity activity) => activity.Conversation?.ConversationType switch
     {

@@ -14,7 +14,7 @@ public sealed record StaffActionResult(string Message, CardReply? Card, bool Cha
 
 /// <summary>
 /// The support staff's side, channel-agnostic: learns the staff team, and applies the staff's actions to cases (only
-/// configured staff members; stale cards refused by ETag) as case events, which the case-event pipeline then takes to
+/// configured staff members, from the staff tenant and the staff channel; stale cards refused by ETag) as case events, which the case-event pipeline then takes to
 /// the staff channel, the customer's chat and the webhook.
 /// </summary>
 public sealed partial class StaffDesk(
@@ -56,7 +56,7 @@ public sealed partial class StaffDesk(
         switch (decision)
         {
             case Refused refused:
-                LogRefused(logger, who.UserId, who.AadObjectId ?? "(none)", action.Verb, action.CaseNumber);
+                LogRefused(logger, action.Verb, action.CaseNumber, who.UserId, who.AadObjectId ?? "(none)", who.TenantId ?? "(none)", who.TeamId ?? "(none)", who.ChatKind, refused.Message);
                 return new StaffActionResult(refused.Message, null, false);
 
             case Unchanged unchanged when current is null:
@@ -72,7 +72,7 @@ public sealed partial class StaffDesk(
                 CaseEventResult result;
                 try
                 {
-                    result = await caseDesk.RecordAsync(action.CaseNumber, apply.Event, action.ETag ?? current!.ETag, cancellationToken).ConfigureAwait(false);
+                    result = await caseDesk.RecordAsync(action.CaseNumber, apply.Event, action.ETag, cancellationToken).ConfigureAwait(false);
                 }
                 catch (StorageConflictException)
                 {
@@ -105,6 +105,6 @@ public sealed partial class StaffDesk(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the staff team {TeamId}'s reference: storage did not answer")]
     private static partial void LogTeamNotSaved(ILogger logger, Exception exception, string? teamId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Verb} on {CaseNumber} by {UserId} (AAD {AadObjectId}): not a staff member")]
-    private static partial void LogRefused(ILogger logger, string userId, string aadObjectId, StaffVerb verb, string caseNumber);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Verb} on {CaseNumber} by {UserId} (AAD {AadObjectId}, tenant {TenantId}, team {TeamId}, {ChatKind} chat): {Reason}")]
+    private static partial void LogRefused(ILogger logger, StaffVerb verb, string caseNumber, string userId, string aadObjectId, string tenantId, string teamId, ChatKind chatKind, string reason);
 }

@@ -15,6 +15,10 @@ public sealed class StaffOptions
     /// staff channel yet; new cases wait (in blob storage) until one is configured and the bot is installed there.</summary>
     public string? StaffTeamId { get; set; }
 
+    /// <summary>The staff's Microsoft Entra (AAD) tenant id, a GUID: a staff action from any other tenant is refused.
+    /// Required with <see cref="StaffTeamId"/>.</summary>
+    public string? StaffTenantId { get; set; }
+
     /// <summary>The channel that gets the case cards; default the team's General channel (whose id is the team id).</summary>
     public string? StaffChannelId { get; set; }
 
@@ -39,6 +43,9 @@ public sealed class StaffOptions
 
     public bool IsStaffTeam(string? teamId) =>
         !string.IsNullOrWhiteSpace(StaffTeamId) && string.Equals(teamId?.Trim(), StaffTeamId.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    public bool IsStaffTenant(string? tenantId) =>
+        Guid.TryParse(tenantId, out var id) && Guid.TryParse(StaffTenantId, out var staff) && id == staff;
 
     public bool IsStaffMember(string? aadObjectId) =>
         Guid.TryParse(aadObjectId, out var id) && StaffMembers.Any(m => Guid.TryParse(m, out var member) && member == id);
@@ -73,6 +80,10 @@ public sealed class StaffOptionsValidation : IValidateOptions<StaffOptions>
 
         if (!string.IsNullOrWhiteSpace(options.StaffTeamId) && options.StaffMembers.Count == 0)
             failures.Add($"{section}:StaffMembers is empty while {section}:StaffTeamId is set: nobody could act on the case cards. List the staff's AAD object ids.");
+        if (!string.IsNullOrWhiteSpace(options.StaffTeamId) && string.IsNullOrWhiteSpace(options.StaffTenantId))
+            failures.Add($"{section}:StaffTenantId is empty while {section}:StaffTeamId is set: staff actions are accepted only from the staff's tenant. Set the directory (tenant) id of the staff's organisation.");
+        else if (!string.IsNullOrWhiteSpace(options.StaffTenantId) && !Guid.TryParse(options.StaffTenantId, out _))
+            failures.Add($"{section}:StaffTenantId '{options.StaffTenantId}' is not a directory (tenant) id: expected a GUID such as 00000000-0000-0000-0000-000000000000.");
         if (!string.IsNullOrWhiteSpace(options.StaffChannelId) && string.IsNullOrWhiteSpace(options.StaffTeamId))
             failures.Add($"{section}:StaffChannelId is set without {section}:StaffTeamId: the bot learns how to reach the channel from its team.");
         if (options.CertificateLinkLifetime < TimeSpan.FromMinutes(5) || options.CertificateLinkLifetime > TimeSpan.FromDays(7))

@@ -1,4 +1,5 @@
 using CertTrustBot.Cases;
+using CertTrustBot.Conversation;
 
 namespace CertTrustBot.Staff;
 
@@ -14,7 +15,7 @@ public enum StaffVerb
 }
 
 /// <summary>One click on a case card, as the edge read it (Action.Execute data or an Action.Submit value).</summary>
-/// <param name="ETag">The case's ETag the card was drawn with: a change made from a stale card is refused.</param>
+/// <param name="ETag">The case's ETag the card was drawn with: a change made from a stale card, or without it, is refused.</param>
 /// <param name="Environments">For <see cref="StaffVerb.Install"/>: the environments chosen (empty: all not yet installed).</param>
 /// <param name="Text">The question (<see cref="StaffVerb.AskInformation"/>) or the reason (<see cref="StaffVerb.Reject"/>).</param>
 public sealed record StaffAction(StaffVerb Verb, string CaseNumber, string? ETag, IReadOnlyList<string> Environments, string? Text)
@@ -61,8 +62,11 @@ public sealed record StaffAction(StaffVerb Verb, string CaseNumber, string? ETag
     }
 }
 
-/// <summary>Who clicked, as the channel identified them.</summary>
-public sealed record Staffer(string UserId, string Name, string? AadObjectId)
+/// <summary>Who clicked, and where from, as the channel identified them.</summary>
+/// <param name="TenantId">The AAD tenant the click came from (null when the channel sent none).</param>
+/// <param name="TeamId">The team of the conversation the click came from; null outside a team.</param>
+/// <param name="ChatKind">Whether the click came from a channel, a group chat or a personal chat.</param>
+public sealed record Staffer(string UserId, string Name, string? AadObjectId, string? TenantId, string? TeamId, ChatKind ChatKind)
 {
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? UserId : Name.Trim();
 }
@@ -70,7 +74,8 @@ public sealed record Staffer(string UserId, string Name, string? AadObjectId)
 /// <summary>What a click comes to, decided without I/O from the case as it is now.</summary>
 public abstract record StaffDecision(string Message);
 
-/// <summary>The clicker is not a staff member: nothing changes and the card is not shown again.</summary>
+/// <summary>The clicker may not act (not a staff member, not the staff tenant, not the staff channel): nothing changes
+/// and the card is not shown again.</summary>
 public sealed record Refused(string Message) : StaffDecision(Message);
 
 /// <summary>Nothing changes; the clicker sees the case as it is now, with the message.</summary>
@@ -93,8 +98,8 @@ public static class StaffRules
         ArgumentNullException.ThrowIfNull(who);
         ArgumentNullException.ThrowIfNull(options);
 
-        if (!options.IsStaffMember(who.AadObjectId))
-            return new Refused($"Only the support staff can act on cases, and {who.DisplayName} is not among them. Nothing was changed.");
+        if (Authorize(who, options) is { } refused)
+            return refused;
         if (current is null)
             return new Unchanged($"Case {action.CaseNumber} no longer exists. Nothing was changed.");
         if (action.Verb == StaffVerb.Refresh)
@@ -138,7 +143,8 @@ public static class StaffRules
                 return new Unchanged($"Keep {what} under {MaxTextLength} characters. Nothing was changed.");
         }
 
-        if (action.ETag is not null && action.ETag != current.ETag)
+        // Every change carries the card's version: none (an old or forged card) counts as stale.
+        if (string.IsNullOrEmpty(action.ETag) || action.ETag != current.ETag)
             return new Unchanged($"{current.CaseNumber} changed since this card was drawn, so nothing was changed. Here is its current state.");
 
         var number = current.CaseNumber;
@@ -165,6 +171,27 @@ public static class StaffRules
             default:
                 throw new ArgumentOutOfRangeException(nameof(action), action.Verb, "Unknown staff verb.");
         }
+    }
+
+    /// <summary>
+    /// Who may act at all: a configured staff member, signed in to the staff tenant, clicking in a channel of the staff
+    /// team. Null when they may; else the refusal, which names no configured value.
+    /// </summary>
+    public static Refused? Authorize(Staffer who, StaffOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.IsStaffMember(who.AadObjectId))
+            return new Refused($"Only the support staff can act on cases, and {who.DisplayName} is not among them. Nothing was changed.");
+        if (!options.IsStaffTenant(who.TenantId))
+            return new Refused(string.IsNullOrWhiteSpace(who.TenantId)
+                ? "This click came without a tenant, and cases can be acted on only from the support desk's own organisation. Nothing was changed."
+                : "This click came from another organisation (tenant) than the support desk's, and cases can be acted on only from its own. Nothing was changed.");
+        if (who.ChatKind != ChatKind.Channel)
+            return new Refused($"Cases can be acted on only from their card in the staff channel, not from a {(who.ChatKind == ChatKind.Group ? "group" : "personal")} chat. Nothing was changed.");
+        if (!options.IsStaffTeam(who.TeamId))
+            return new Refused("Cases can be acted on only from their card in the staff channel, and this click came from another team's channel. Nothing was changed.");
+        return null;
     }
 
     public static string Join(IReadOnlyList<string> items) => Words.Join(items);

@@ -97,6 +97,53 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     }
 
     [Fact]
+    public async Task A_staff_member_s_object_id_from_another_tenant_is_refused_and_the_case_is_unchanged()
+    {
+        var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
+        var before = await CaseAsync(bot, caseNumber);
+        var fromElsewhere = StaffTeam.FromTenant(staff.Execute(thread, thread.Message.Cards.Single(), "staff.start", staff.Member), "0b1c2d3e-0000-4000-8000-00000000beef");
+
+        var refusal = await InvokeAsync(bot, fromElsewhere);
+
+        Assert.Equal("application/vnd.microsoft.activity.message", (string?)refusal["type"]);
+        Assert.Contains("another organisation (tenant)", (string?)refusal["value"], StringComparison.Ordinal);
+        var after = await CaseAsync(bot, caseNumber);
+        Assert.Equal(CaseStatus.Submitted, after.Status);
+        Assert.Equal(before.ETag, after.ETag);
+        Assert.Single(after.History);
+    }
+
+    [Fact]
+    public async Task A_staff_member_acting_from_a_personal_chat_is_refused_and_the_case_is_unchanged()
+    {
+        var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
+        var before = await CaseAsync(bot, caseNumber);
+        var fromChat = StaffTeam.FromPersonalChat(staff.Execute(thread, thread.Message.Cards.Single(), "staff.reject", staff.Member,
+            new Dictionary<string, string> { [StaffAction.ReasonInput] = "Rejected from my 1:1 chat" }));
+
+        var refusal = await InvokeAsync(bot, fromChat);
+
+        Assert.Equal("application/vnd.microsoft.activity.message", (string?)refusal["type"]);
+        Assert.Contains("not from a personal chat", (string?)refusal["value"], StringComparison.Ordinal);
+        var after = await CaseAsync(bot, caseNumber);
+        Assert.Equal(CaseStatus.Submitted, after.Status);
+        Assert.Equal(before.ETag, after.ETag);
+    }
+
+    [Fact]
+    public async Task An_action_submit_from_another_tenant_is_refused_in_the_thread_and_changes_nothing()
+    {
+        var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
+        var before = await CaseAsync(bot, caseNumber);
+
+        await PostAsync(bot, StaffTeam.FromTenant(staff.Submit(thread, thread.Message.Cards.Single(), "staff.start", staff.Member), "0b1c2d3e-0000-4000-8000-00000000beef"));
+
+        var line = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the refusal in the thread");
+        Assert.Contains("another organisation (tenant)", AllText(line), StringComparison.Ordinal);
+        Assert.Equal(before.ETag, (await CaseAsync(bot, caseNumber)).ETag);
+    }
+
+    [Fact]
     public async Task Installing_an_installed_case_or_acting_on_a_missing_case_is_answered_and_changes_nothing()
     {
         var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
@@ -126,6 +173,25 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         Assert.Contains("changed since this card was drawn", AllText((JObject)answer["value"]!), StringComparison.Ordinal);
         Assert.Contains("In progress", AllText((JObject)answer["value"]!), StringComparison.Ordinal);
         Assert.Equal(CaseStatus.InProgress, (await CaseAsync(bot, caseNumber)).Status);
+    }
+
+    [Fact]
+    public async Task An_action_without_the_card_s_version_shows_the_current_case_and_changes_nothing()
+    {
+        var (staff, bot, _, caseNumber, thread) = await PostedCaseAsync();
+        var before = await CaseAsync(bot, caseNumber);
+        var unversioned = staff.Execute(thread, thread.Message.Cards.Single(), "staff.start", staff.Member);
+        Assert.NotNull(((JObject)unversioned["value"]!["action"]!["data"]!).Property(StaffAction.ETagKey)); // the card does carry it
+        ((JObject)unversioned["value"]!["action"]!["data"]!).Remove(StaffAction.ETagKey);
+
+        var answer = await InvokeAsync(bot, unversioned);
+
+        Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)answer["type"]);
+        Assert.Contains("changed since this card was drawn", AllText((JObject)answer["value"]!), StringComparison.Ordinal);
+        var after = await CaseAsync(bot, caseNumber);
+        Assert.Equal(CaseStatus.Submitted, after.Status);
+        Assert.Equal(before.ETag, after.ETag);
+        Assert.Single(after.History);
     }
 
     [Fact]
@@ -306,6 +372,20 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains("SupportDesk:StaffMembers:0 'grace@contoso.com'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_staff_team_without_the_staff_tenant_stops_the_bot_at_start_up_naming_the_setting()
+    {
+        var staff = new StaffTeam(_channel);
+        var settings = staff.Settings(_storage);
+        settings.Remove("SupportDesk:StaffTenantId");
+        var app = new BotApp(settings);
+        _apps.Add(app);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("SupportDesk:StaffTenantId is empty", error.ToString(), StringComparison.Ordinal);
     }
 
     // ---- helpers ----

@@ -23,10 +23,11 @@ public sealed class StaffTeam(LoopbackChannel channel)
 
     private int _activities;
 
-    /// <summary>The configuration that names this team and its one staff member, with a fast outbox for tests.</summary>
+    /// <summary>The configuration that names this team, its tenant and its one staff member, with a fast outbox for tests.</summary>
     public Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?> storage) => new(BotApp.Settings(storage))
     {
         ["SupportDesk:StaffTeamId"] = TeamId,
+        ["SupportDesk:StaffTenantId"] = TeamsChat.TenantId,
         ["SupportDesk:StaffMembers"] = Member.AadObjectId,
         ["SupportDesk:OutboxPollInterval"] = "00:00:00.200",
         ["CaseEvents:PollInterval"] = "00:00:00.200",
@@ -63,6 +64,31 @@ public sealed class StaffTeam(LoopbackChannel channel)
         activity["replyToId"] = thread.ActivityId;
         activity["value"] = Data(card, "Action.Execute", verb, inputs);
         return activity;
+    }
+
+    /// <summary>The same activity as if it came from another tenant: Teams names the tenant in conversation.tenantId and channelData.tenant.id.</summary>
+    public static JObject FromTenant(JObject activity, string tenantId)
+    {
+        var moved = (JObject)activity.DeepClone();
+        moved["conversation"]!["tenantId"] = tenantId;
+        moved["channelData"]!["tenant"]!["id"] = tenantId;
+        return moved;
+    }
+
+    /// <summary>The same activity as if sent in the person's 1:1 chat with the bot: a personal conversation, no team, no channel.</summary>
+    public static JObject FromPersonalChat(JObject activity)
+    {
+        var moved = (JObject)activity.DeepClone();
+        var tenantId = (string?)moved["conversation"]!["tenantId"];
+        moved["conversation"] = new JObject
+        {
+            ["conversationType"] = "personal",
+            ["tenantId"] = tenantId,
+            ["id"] = $"a:1{Guid.NewGuid():N}Xq-TzV9m3pK",
+        };
+        moved["channelData"] = new JObject { ["tenant"] = new JObject { ["id"] = tenantId } };
+        moved.Remove("replyToId");
+        return moved;
     }
 
     /// <summary>The case card as everyone sees it now: the last update PUT for it, else the card first posted.</summary>

@@ -1,5 +1,6 @@
 using CertTrustBot.Cards;
 using CertTrustBot.Cases;
+using CertTrustBot.Conversation;
 using CertTrustBot.Staff;
 
 namespace CertTrustBot.Tests.Staff;
@@ -7,9 +8,11 @@ namespace CertTrustBot.Tests.Staff;
 public class StaffRulesTests
 {
     private static readonly string StaffId = "6f1d7b1e-3c2a-4d0e-9b8f-1a2b3c4d5e6f";
-    private static readonly Staffer Grace = new("29:grace", "Grace Hopper", StaffId);
-    private static readonly Staffer Mallory = new("29:mallory", "Mallory", "0a0a0a0a-0000-4000-8000-000000000001");
-    private static readonly StaffOptions Options = new() { StaffTeamId = "19:team@thread.tacv2", StaffMembers = [StaffId] };
+    private const string StaffTenant = "8a5c2e10-7d3b-4f6a-9e21-0c4b5d6e7f80";
+    private const string StaffTeam = "19:team@thread.tacv2";
+    private static readonly Staffer Grace = new("29:grace", "Grace Hopper", StaffId, StaffTenant, StaffTeam, ChatKind.Channel);
+    private static readonly Staffer Mallory = Grace with { UserId = "29:mallory", Name = "Mallory", AadObjectId = "0a0a0a0a-0000-4000-8000-000000000001" };
+    private static readonly StaffOptions Options = new() { StaffTeamId = StaffTeam, StaffTenantId = StaffTenant, StaffMembers = [StaffId] };
     private static readonly DateTimeOffset Filed = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     private static SupportCase Case(CaseStatus status = CaseStatus.Submitted, string etag = "\"e1\"", params CaseEvent[] more) => new()
@@ -46,6 +49,82 @@ public class StaffRulesTests
     public void Someone_without_an_aad_object_id_is_refused()
     {
         Assert.IsType<Refused>(StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { AadObjectId = null }, Options));
+    }
+
+    [Fact]
+    public void A_staff_member_s_object_id_from_another_tenant_is_refused()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { TenantId = "0b1c2d3e-0000-4000-8000-00000000beef" }, Options);
+
+        var refused = Assert.IsType<Refused>(decision);
+        Assert.Contains("another organisation (tenant)", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(StaffTenant, refused.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void A_click_without_a_tenant_is_refused()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { TenantId = null }, Options);
+
+        Assert.Contains("came without a tenant", Assert.IsType<Refused>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_staff_tenant_is_recognised_whatever_the_case_of_its_guid()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { TenantId = StaffTenant.ToUpperInvariant() }, Options);
+
+        Assert.IsType<Apply>(decision);
+    }
+
+    [Theory]
+    [InlineData(ChatKind.Personal, "not from a personal chat")]
+    [InlineData(ChatKind.Group, "not from a group chat")]
+    public void A_staff_member_acting_outside_a_channel_is_refused(ChatKind chat, string why)
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { TeamId = null, ChatKind = chat }, Options);
+
+        Assert.Contains(why, Assert.IsType<Refused>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_staff_member_acting_from_a_personal_chat_is_refused_even_if_it_claims_the_staff_team()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { ChatKind = ChatKind.Personal }, Options);
+
+        Assert.Contains("not from a personal chat", Assert.IsType<Refused>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_staff_member_acting_from_another_team_s_channel_is_refused()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace with { TeamId = "19:other@thread.tacv2" }, Options);
+
+        var refused = Assert.IsType<Refused>(decision);
+        Assert.Contains("another team's channel", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(StaffTeam, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Someone_in_the_staff_channel_of_the_staff_tenant_who_is_not_a_staff_member_is_refused()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Start), Mallory, Options);
+
+        Assert.Contains("Mallory is not among them", Assert.IsType<Refused>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_configured_staff_tenant_nobody_may_act()
+    {
+        var noTenant = new StaffOptions { StaffTeamId = StaffTeam, StaffMembers = [StaffId] };
+
+        Assert.IsType<Refused>(StaffRules.Decide(Case(), Action(StaffVerb.Start), Grace, noTenant));
+    }
+
+    [Fact]
+    public void Even_a_refresh_is_refused_to_someone_who_may_not_act()
+    {
+        Assert.IsType<Refused>(StaffRules.Decide(Case(), Action(StaffVerb.Refresh, etag: null), Grace with { TeamId = null, ChatKind = ChatKind.Personal }, Options));
     }
 
     [Fact]
@@ -126,6 +205,30 @@ public class StaffRulesTests
         Assert.Contains("changed since this card was drawn", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(StaffVerb.Start, null)]
+    [InlineData(StaffVerb.Start, "")]
+    [InlineData(StaffVerb.Install, null)]
+    [InlineData(StaffVerb.Install, "")]
+    [InlineData(StaffVerb.AskInformation, null)]
+    [InlineData(StaffVerb.AskInformation, "")]
+    [InlineData(StaffVerb.Reject, null)]
+    [InlineData(StaffVerb.Reject, "")]
+    public void A_change_without_the_card_s_version_is_treated_as_stale_and_changes_nothing(StaffVerb verb, string? etag)
+    {
+        var decision = StaffRules.Decide(Case(), Action(verb, etag, "Which host?"), Grace, Options);
+
+        Assert.Contains("changed since this card was drawn", Assert.IsType<Unchanged>(decision).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_refresh_needs_no_card_version()
+    {
+        var decision = StaffRules.Decide(Case(), Action(StaffVerb.Refresh, etag: null), Grace, Options);
+
+        Assert.Equal("", Assert.IsType<Unchanged>(decision).Message);
+    }
+
     [Fact]
     public void A_rejected_case_is_closed_to_every_action()
     {
@@ -185,13 +288,27 @@ public class StaffRulesTests
     {
         var validation = new StaffOptionsValidation();
 
-        var bad = validation.Validate(null, new StaffOptions { StaffTeamId = "19:team@thread.tacv2", StaffMembers = ["grace@contoso.com"] });
-        var none = validation.Validate(null, new StaffOptions { StaffTeamId = "19:team@thread.tacv2" });
+        var bad = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffTenantId = StaffTenant, StaffMembers = ["grace@contoso.com"] });
+        var none = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffTenantId = StaffTenant });
         var off = validation.Validate(null, new StaffOptions());
 
         Assert.Contains("SupportDesk:StaffMembers:0 'grace@contoso.com'", bad.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("SupportDesk:StaffMembers is empty", none.FailureMessage, StringComparison.Ordinal);
         Assert.True(off.Succeeded);
+    }
+
+    [Fact]
+    public void A_staff_team_needs_the_staff_tenant_and_the_tenant_must_be_a_directory_id()
+    {
+        var validation = new StaffOptionsValidation();
+
+        var missing = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffMembers = [StaffId] });
+        var bad = validation.Validate(null, new StaffOptions { StaffTeamId = StaffTeam, StaffTenantId = "contoso.onmicrosoft.com", StaffMembers = [StaffId] });
+        var good = validation.Validate(null, Options);
+
+        Assert.Contains("SupportDesk:StaffTenantId is empty while SupportDesk:StaffTeamId is set", missing.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("SupportDesk:StaffTenantId 'contoso.onmicrosoft.com' is not a directory (tenant) id", bad.FailureMessage, StringComparison.Ordinal);
+        Assert.True(good.Succeeded, good.FailureMessage);
     }
 
     [Fact]
