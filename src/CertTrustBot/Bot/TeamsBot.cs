@@ -23,7 +23,7 @@ public sealed class TeamsBot(
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
         if (TeamIdOf(turnContext.Activity) is { } teamId)
-            await staff.TeamSeenAsync(teamId, TeamsMessenger.ReferenceOf(turnContext.Activity, wholeChannel: true), cancellationToken);
+            await staff.TeamSeenAsync(teamId, TurnInputReader.TenantIdOf(turnContext.Activity), TeamsMessenger.ReferenceOf(turnContext.Activity, wholeChannel: true), cancellationToken);
         await base.OnTurnAsync(turnContext, cancellationToken);
     }
 

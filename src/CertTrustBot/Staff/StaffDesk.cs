@@ -26,10 +26,13 @@ public sealed partial class StaffDesk(
     TimeProvider clock,
     ILogger<StaffDesk> logger)
 {
-    /// <summary>An activity came from a team: if it is the staff team, keep how to reach it, and send what waited for it.</summary>
-    public async Task TeamSeenAsync(string? teamId, string teamReference, CancellationToken cancellationToken)
+    /// <summary>
+    /// An activity came from a team: if it is the staff team, in the staff tenant, keep how to reach it, and send what
+    /// waited for it. (An activity naming the staff team from another tenant could otherwise redirect the case cards.)
+    /// </summary>
+    public async Task TeamSeenAsync(string? teamId, string? tenantId, string teamReference, CancellationToken cancellationToken)
     {
-        if (!options.Value.IsStaffTeam(teamId))
+        if (!options.Value.IsStaffTeam(teamId) || !options.Value.IsStaffTenant(tenantId))
             return;
         try
         {

@@ -312,6 +312,99 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         Assert.Contains(stored.Sha1, AllText(inThread), StringComparison.Ordinal);
     }
 
+    public enum KeyAnswer
+    {
+        PemText,
+        DerFile,
+        PfxFile,
+        KeyAfterCertificate,
+    }
+
+    [Theory]
+    [InlineData(KeyAnswer.PemText)]
+    [InlineData(KeyAnswer.DerFile)]
+    [InlineData(KeyAnswer.PfxFile)]
+    [InlineData(KeyAnswer.KeyAfterCertificate)]
+    public async Task A_private_key_sent_as_the_answer_is_refused_and_reaches_no_blob_no_staff_post_and_no_webhook(KeyAnswer kind)
+    {
+        await using var webhook = await Webhooks.WebhookReceiver.StartAsync();
+        var staff = new StaffTeam(_channel);
+        var settings = staff.Settings(_storage);
+        settings["CaseWebhook:Url"] = webhook.Url;
+        settings["CaseWebhook:Secret"] = "whsec_" + Convert.ToBase64String(new byte[32]);
+        var bot = new BotApp(settings);
+        _apps.Add(bot);
+        await PostAsync(bot, staff.BotInstalled());
+        var customer = new TeamsChat(_channel);
+        var caseNumber = await FileCaseAsync(bot, customer, "Production");
+        var thread = await CaseThreadAsync(staff, caseNumber);
+        await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.ask", staff.Member,
+            new Dictionary<string, string> { [StaffAction.QuestionInput] = "Please send the intermediate CA too." }));
+        await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } r ? r : null, "the question");
+        await UntilAsync(() => webhook.Received.Any(r => r.Id == $"{caseNumber}:2"), "the question at the webhook");
+        var asked = await CaseAsync(bot, caseNumber);
+
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var keyDer = key.ExportPkcs8PrivateKey();
+        var (activity, secret) = kind switch
+        {
+            KeyAnswer.PemText => (customer.Message(key.ExportPkcs8PrivateKeyPem()), keyDer),
+            KeyAnswer.DerFile => (customer.File("server.key", _files.Serve(keyDer)), keyDer),
+            KeyAnswer.PfxFile => TestCertificates.RootPfx() is var pfx ? (customer.File("server.pfx", _files.Serve(pfx)), pfx) : default,
+            _ => (customer.Message(TestCertificates.RootPem + "\n" + key.ExportPkcs8PrivateKeyPem()), keyDer),
+        };
+        var refused = await SendAsync(bot, customer, activity);
+
+        Assert.Contains($"I added nothing of it to **{caseNumber}**", AllText(refused), StringComparison.Ordinal);
+        var after = await CaseAsync(bot, caseNumber);
+        Assert.Equal(asked.ETag, after.ETag); // no event recorded: nothing staged for staff, customer or webhook
+        Assert.Equal(CaseStatus.NeedsInformation, after.Status);
+        var traces = Traces(secret);
+        await foreach (var (blob, content) in AllBlobsAsync())
+            Assert.False(traces.Any(t => content.AsSpan().IndexOf(t) >= 0), $"The key reached the blob {blob}.");
+        Assert.DoesNotContain(_channel.All, a => traces.Any(t => System.Text.Encoding.UTF8.GetBytes(a.Text ?? "").AsSpan().IndexOf(t) >= 0));
+        Assert.DoesNotContain(webhook.Received, r => traces.Any(t => r.Body.AsSpan().IndexOf(t) >= 0));
+
+        // The question still waits: a plain answer afterwards is taken.
+        var thanks = await SendAsync(bot, customer, customer.Message("The intermediate is in the bundle I sent."));
+        Assert.Contains($"added your answer to **{caseNumber}**", AllText(thanks), StringComparison.Ordinal);
+    }
+
+    /// <summary>What would betray the secret in stored or sent bytes: a slice of it raw, and a slice of its Base64.</summary>
+    private static byte[][] Traces(byte[] secret)
+    {
+        var middle = secret.AsSpan(secret.Length / 2, 24).ToArray();
+        var base64 = Convert.ToBase64String(secret);
+        return [middle, System.Text.Encoding.ASCII.GetBytes(base64.Substring(base64.Length / 2, 32))];
+    }
+
+    private async IAsyncEnumerable<(string Name, byte[] Content)> AllBlobsAsync()
+    {
+        var service = new BlobServiceClient(azurite.ConnectionString);
+        foreach (var name in new[] { _storage["Storage:CasesContainer"], _storage["Storage:CertificatesContainer"], _storage["Storage:StateContainer"] })
+        {
+            var container = service.GetBlobContainerClient(name);
+            if (!await container.ExistsAsync())
+                continue;
+            await foreach (var blob in container.GetBlobsAsync())
+                yield return ($"{name}/{blob.Name}", (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task An_activity_naming_the_staff_team_from_another_tenant_does_not_become_the_staff_channel()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, StaffTeam.FromTenant(staff.BotInstalled(), "0b1c2d3e-0000-4000-8000-00000000beef"));
+        var caseNumber = await FileCaseAsync(bot, new TeamsChat(_channel), "Production");
+
+        var waiting = await EventuallyAsync(async () => (await OutboxAsync(StaffChannelConsumer.ConsumerName)).SingleOrDefault(d => d.CaseNumber == caseNumber && d.LastError is not null), "the card waiting");
+
+        Assert.Contains("not known yet", waiting.LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain(_channel.Created, c => c.ChannelId == staff.TeamId);
+    }
+
     [Fact]
     public async Task A_case_filed_before_the_staff_team_is_known_is_posted_once_the_bot_is_installed_there()
     {
