@@ -93,7 +93,7 @@ public sealed class TeamsBot(
         if (input is null)
             return;
 
-        var loaded = await states.LoadAsync(turnContext, cancellationToken);
+        var loaded = await states.LoadAsync(ConversationKeys.KeyFor(turnContext), cancellationToken);
         var result = await runner.RunAsync(loaded.Data, input, inputs.FactsOf(turnContext), cancellationToken);
         await states.SaveAsync(loaded, result.State, cancellationToken);
         if (result.Replies.Count > 0)
