@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using CertTrustBot.Bot;
+using CertTrustBot.Conversation;
 using CertTrustBot.Storage;
 using CertTrustBot.Tests.Cases;
 using CertTrustBot.Tests.Infrastructure;
@@ -39,7 +39,7 @@ public class StorageHealthTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task The_app_reports_ready_over_HTTP_when_storage_answers_and_uses_blobs_for_bot_state()
+    public async Task The_app_reports_ready_over_HTTP_when_storage_answers_and_keeps_conversation_state_in_its_own_store()
     {
         using var factory = App(azurite.NewConfiguration());
         using var client = factory.CreateClient();
@@ -48,7 +48,8 @@ public class StorageHealthTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-        Assert.IsType<BlobsBotStorage>(factory.Services.GetRequiredService<IStorage>());
+        Assert.NotNull(factory.Services.GetService<ConversationStateStore>());
+        Assert.Null(factory.Services.GetService<IStorage>()); // not the SDK's storage contract
     }
 
     [Fact]
