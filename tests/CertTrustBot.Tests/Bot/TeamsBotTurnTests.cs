@@ -127,6 +127,25 @@ public sealed class TeamsBotTurnTests : IDisposable
     }
 
     [Fact]
+    public void The_turn_facts_carry_the_key_the_state_is_stored_under()
+    {
+        var activity = new Activity
+        {
+            Type = ActivityTypes.Message,
+            ChannelId = "msteams",
+            Conversation = new ConversationAccount(id: "a:1Qx9"),
+            From = new ChannelAccount("29:user", "User"),
+            Recipient = new ChannelAccount("28:bot", "Bot"),
+        };
+        using var turn = new TurnContext(new TestAdapter(), activity);
+
+        var facts = _host.Services.GetRequiredService<TurnInputReader>().FactsOf(turn);
+
+        Assert.Equal("msteams/conversations/a:1Qx9", facts.ConversationKey);
+        Assert.Equal(ConversationKeys.KeyFor(turn), facts.ConversationKey);
+    }
+
+    [Fact]
     public async Task A_conversation_state_that_cannot_be_read_is_deleted_and_the_user_told()
     {
         var adapter = new TestAdapter();
