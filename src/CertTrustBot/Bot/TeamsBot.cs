@@ -84,8 +84,9 @@ public sealed class TeamsBot(
         if (input is null)
             return;
 
-        var loaded = await states.LoadAsync(turnContext, cancellationToken);
-        var result = await runner.RunAsync(loaded.Data, input, inputs.FactsOf(turnContext), cancellationToken);
+        var facts = inputs.FactsOf(turnContext);
+        var loaded = await states.LoadAsync(facts.ConversationKey, cancellationToken);
+        var result = await runner.RunAsync(loaded.Data, input, facts, cancellationToken);
         await states.SaveAsync(loaded, result.State, cancellationToken);
         if (result.Replies.Count > 0)
             await turnContext.SendActivitiesAsync(replies.Render(result.Replies), cancellationToken);

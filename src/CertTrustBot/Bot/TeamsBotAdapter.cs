@@ -1,5 +1,5 @@
 using Azure;
-using CertTrustBot.Cases;
+using CertTrustBot.Conversation;
 using CertTrustBot.Storage;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
@@ -31,7 +31,7 @@ public sealed class TeamsBotAdapter : CloudAdapter
             // A state that cannot be read would fail every later turn the same way: start the conversation afresh.
             try
             {
-                await states.DeleteAsync(turnContext, CancellationToken.None);
+                await states.DeleteAsync(ConversationKeys.KeyFor(turnContext), CancellationToken.None);
             }
             catch (Exception deleteError) when (deleteError is not OperationCanceledException)
             {
@@ -70,6 +70,3 @@ public sealed class TeamsBotAdapter : CloudAdapter
         _ => exception.InnerException is { } inner && IsStorageOutage(inner),
     };
 }
-
-/// <summary>The stored conversation state exists but cannot be read (corrupt, or from an incompatible version).</summary>
-public sealed class ConversationStateUnreadableException(string message, Exception inner) : Exception(message, inner);

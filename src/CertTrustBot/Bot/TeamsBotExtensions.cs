@@ -11,7 +11,8 @@ public static class TeamsBotExtensions
 {
     /// <summary>
     /// The Bot Framework edge: authentication from MicrosoftAppType/Id/Password/TenantId (validated at start-up),
-    /// the CloudAdapter, the activity handler, conversation state in the bot storage, and the attachment downloader.
+    /// the CloudAdapter, the activity handler and the attachment downloader. The conversation and its state store come
+    /// from <c>AddConversation()</c>.
     /// </summary>
     public static IHostApplicationBuilder AddTeamsBot(this IHostApplicationBuilder builder)
     {
@@ -42,8 +43,6 @@ public static class TeamsBotExtensions
             logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>())));
         services.AddSingleton<TeamsBotAdapter>();
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<TeamsBotAdapter>());
-        services.AddBlobsBotStorage();
-        services.AddSingleton<ConversationStateStore>();
         services.AddSingleton<TurnInputReader>();
         services.AddSingleton<ReplyRenderer>();
         services.AddSingleton<IBot, TeamsBot>();

@@ -45,13 +45,13 @@ public sealed partial class TurnInputReader(AttachmentDownloader downloader, IOp
         return string.IsNullOrWhiteSpace(text) ? null : new TextMessage(text.Trim());
     }
 
-    /// <summary>Who is talking, where, and how to reach this conversation again later.</summary>
+    /// <summary>Who is talking, where, and how to reach this conversation (and its state) again later.</summary>
     public TurnFacts FactsOf(ITurnContext turnContext)
     {
         var activity = turnContext.Activity;
         var requester = new Requester(activity.From?.Id ?? "", activity.From?.Name ?? "", activity.From?.AadObjectId, TenantIdOf(activity));
         var reference = JsonConvert.SerializeObject(activity.GetConversationReference());
-        return new TurnFacts(requester, ChatKindOf(activity), clock, reference);
+        return new TurnFacts(requester, ChatKindOf(activity), clock, reference, ConversationKeys.KeyFor(turnContext));
     }
 
     /// <summary>The AAD tenant of the activity: Teams sends it as conversation.tenantId and channelData.tenant.id.</summary>

@@ -17,9 +17,9 @@ public enum ConversationMode
 }
 
 /// <summary>
-/// The state kept for one conversation between turns. Deliberately small and plain (public get/set properties,
-/// enums as numbers, bytes as Base64) so that System.Text.Json and Newtonsoft (the Bot Framework's storage) both
-/// round-trip it. Treated as immutable by <see cref="ConversationFlow"/>, which returns copies.
+/// The state kept for one conversation between turns, as JSON by <see cref="ConversationStateStore"/>. Deliberately
+/// small and plain (public get/set properties, bytes as Base64) so that any serializer round-trips it. Treated as
+/// immutable by <see cref="ConversationFlow"/>, which returns copies.
 /// </summary>
 public sealed record ConversationData
 {

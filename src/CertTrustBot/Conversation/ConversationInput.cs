@@ -36,4 +36,6 @@ public enum ChatKind
 /// <param name="ChatKind">Personal, channel or group chat.</param>
 /// <param name="Clock">The clock of this turn (expiry, SLA dates).</param>
 /// <param name="ConversationReference">The edge's opaque conversation reference, stored with a case for proactive replies.</param>
-public sealed record TurnFacts(Requester User, ChatKind ChatKind, TimeProvider Clock, string ConversationReference);
+/// <param name="ConversationKey">This conversation's key in <see cref="ConversationStateStore"/>, for work outside the
+/// turn that must change its state later (a staff question waiting for the answer).</param>
+public sealed record TurnFacts(Requester User, ChatKind ChatKind, TimeProvider Clock, string ConversationReference, string ConversationKey);

@@ -8,8 +8,9 @@ namespace CertTrustBot.Conversation;
 public static class ConversationServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the conversation (flow, runner, card templates) and its options, bound from the <c>Environments</c>
-    /// and <c>SupportDesk</c> sections and validated at start-up. The case desk is registered by <c>AddCaseDesk()</c>.
+    /// Registers the conversation (flow, runner, state store, card templates) and its options, bound from the
+    /// <c>Environments</c> and <c>SupportDesk</c> sections and validated at start-up. The case desk is registered by
+    /// <c>AddCaseDesk()</c>; the state store needs <c>AddBlobStorage()</c>.
     /// </summary>
     public static IServiceCollection AddConversation(this IServiceCollection services)
     {
@@ -22,6 +23,7 @@ public static class ConversationServiceCollectionExtensions
             sp.GetRequiredService<IOptions<EnvironmentCatalog>>().Value,
             sp.GetRequiredService<IOptions<SupportDeskOptions>>().Value));
         services.TryAddSingleton<ConversationRunner>();
+        services.TryAddSingleton<ConversationStateStore>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventConsumer, CustomerChatConsumer>());
         services.TryAddSingleton(_ => CardTemplates.FromDirectory(Path.Combine(AppContext.BaseDirectory, "cards")));
         return services;

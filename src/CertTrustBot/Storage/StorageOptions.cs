@@ -15,7 +15,7 @@ public sealed partial class StorageOptions
     /// <summary>Azure Storage connection string; defaults to Azurite on 127.0.0.1:10000.</summary>
     public string ConnectionString { get; set; } = DevelopmentStorage;
 
-    /// <summary>Bot Framework conversation and user state, one blob per state key.</summary>
+    /// <summary>Conversation state, <c>conversations/{sha256(key)}.json</c> (see Conversation/ConversationStateStore).</summary>
     public string StateContainer { get; set; } = "state";
 
     /// <summary>Certificate DER blobs, <c>{caseNumber}/{index}.cer</c>.</summary>

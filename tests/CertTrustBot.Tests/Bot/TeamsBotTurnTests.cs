@@ -1,8 +1,10 @@
+using Azure.Storage.Blobs;
 using CertTrustBot.Bot;
 using CertTrustBot.Cases;
 using CertTrustBot.Conversation;
 using CertTrustBot.Storage;
 using CertTrustBot.Tests.Http;
+using CertTrustBot.Tests.Infrastructure;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Adapters;
 using Microsoft.Bot.Schema;
@@ -15,19 +17,22 @@ using Newtonsoft.Json.Linq;
 namespace CertTrustBot.Tests.Bot;
 
 /// <summary>
-/// The activity handler for a few turns with the SDK's TestAdapter: the real conversation and cards, state in the
-/// SDK's MemoryStorage (these turns never reach the case desk, so no blob storage is needed).
+/// The activity handler for a few turns with the SDK's TestAdapter: the real conversation and cards, the state in
+/// Azurite (these turns never reach the case desk).
 /// </summary>
+[Collection("Azurite")]
 public sealed class TeamsBotTurnTests : IDisposable
 {
     private readonly IHost _host;
-    private readonly MemoryStorage _storage = new();
+    private readonly AzuriteFixture _azurite;
+    private readonly IReadOnlyDictionary<string, string?> _storage;
 
-    public TeamsBotTurnTests()
+    public TeamsBotTurnTests(AzuriteFixture azurite)
     {
+        _azurite = azurite;
+        _storage = azurite.NewConfiguration();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing", DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Storage"] = StorageOptions.DevelopmentStorage });
-        builder.Services.AddSingleton<IStorage>(_storage);
+        builder.Configuration.AddInMemoryCollection(_storage);
         builder.Services.AddBlobStorage(builder.Configuration);
         builder.Services.AddCaseDesk();
         builder.Services.AddConversation();
@@ -38,6 +43,10 @@ public sealed class TeamsBotTurnTests : IDisposable
     public void Dispose() => _host.Dispose();
 
     private IBot Bot => _host.Services.GetRequiredService<IBot>();
+
+    private ConversationStateStore States => _host.Services.GetRequiredService<ConversationStateStore>();
+
+    private static string KeyOf(TestAdapter adapter) => $"{adapter.Conversation.ChannelId}/conversations/{adapter.Conversation.Conversation.Id}";
 
     [Fact]
     public async Task Installing_the_bot_in_a_chat_shows_the_welcome_card()
@@ -97,10 +106,10 @@ public sealed class TeamsBotTurnTests : IDisposable
             .AssertReply(reply => Assert.Contains("nothing to cancel", reply.AsMessageActivity().Text, StringComparison.Ordinal))
             .StartTestAsync();
 
-        var key = $"{adapter.Conversation.ChannelId}/conversations/{adapter.Conversation.Conversation.Id}";
-        var stored = (JObject)(await _storage.ReadAsync([key], CancellationToken.None))[key];
-        Assert.Equal((int)ConversationStep.Idle, (int)stored["conversation"]!["Step"]!);
-        Assert.Null((string?)stored["conversation"]!["FileContent"]);
+        var stored = await States.LoadAsync(KeyOf(adapter), CancellationToken.None);
+        Assert.NotNull(stored.ETag); // the request's turns did save
+        Assert.Equal(ConversationStep.Idle, stored.Data.Step);
+        Assert.Null(stored.Data.FileContent);
     }
 
     [Fact]
@@ -118,13 +127,32 @@ public sealed class TeamsBotTurnTests : IDisposable
     }
 
     [Fact]
+    public void The_turn_facts_carry_the_key_the_state_is_stored_under()
+    {
+        var activity = new Activity
+        {
+            Type = ActivityTypes.Message,
+            ChannelId = "msteams",
+            Conversation = new ConversationAccount(id: "a:1Qx9"),
+            From = new ChannelAccount("29:user", "User"),
+            Recipient = new ChannelAccount("28:bot", "Bot"),
+        };
+        using var turn = new TurnContext(new TestAdapter(), activity);
+
+        var facts = _host.Services.GetRequiredService<TurnInputReader>().FactsOf(turn);
+
+        Assert.Equal("msteams/conversations/a:1Qx9", facts.ConversationKey);
+        Assert.Equal(ConversationKeys.KeyFor(turn), facts.ConversationKey);
+    }
+
+    [Fact]
     public async Task A_conversation_state_that_cannot_be_read_is_deleted_and_the_user_told()
     {
         var adapter = new TestAdapter();
-        var key = $"{adapter.Conversation.ChannelId}/conversations/{adapter.Conversation.Conversation.Id}";
-        await _storage.WriteAsync(new Dictionary<string, object> { [key] = JObject.Parse("""{"conversation":{"Step":"not-a-step","RequestId":[1,2]}}""") }, CancellationToken.None);
-        var states = _host.Services.GetRequiredService<ConversationStateStore>();
-        adapter.OnTurnError = (context, error) => TeamsBotAdapter.HandleTurnErrorAsync(context, error, states, NullLogger.Instance);
+        var container = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:StateContainer"]);
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient(ConversationStateStore.BlobNameFor(KeyOf(adapter))).UploadAsync(BinaryData.FromString("""{"step":"not-a-step","requestId":[1,2]}"""));
+        adapter.OnTurnError = (context, error) => TeamsBotAdapter.HandleTurnErrorAsync(context, error, States, NullLogger.Instance);
 
         await new TestFlow(adapter, Bot.OnTurnAsync)
             .Send("hi")

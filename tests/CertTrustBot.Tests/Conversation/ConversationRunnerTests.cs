@@ -29,7 +29,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         new(AzuriteFixture.CreateContainers(options ?? _storage), _clock, NullLogger<CaseDesk>.Instance);
 
     private Chat NewChat(CaseDesk? desk = null, Requester? user = null) =>
-        new(new ConversationRunner(NewFlow(), desk ?? NewDesk()), new TurnFacts(user ?? Alice, ChatKind.Personal, _clock, "{\"ref\":1}"));
+        new(new ConversationRunner(NewFlow(), desk ?? NewDesk()), new TurnFacts(user ?? Alice, ChatKind.Personal, _clock, "{\"ref\":1}", ConversationKey));
 
     /// <summary>One user's chat: keeps the state between turns as the edge would, and checks every card it gets.</summary>
     private sealed class Chat(ConversationRunner runner, TurnFacts facts)
@@ -144,7 +144,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         var beforeConfirm = chat.State;
 
         var down = new Chat(new ConversationRunner(NewFlow(), NewDesk(_storage.WithConnectionString(ClosedPort()))),
-            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}")) { State = beforeConfirm };
+            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}", ConversationKey)) { State = beforeConfirm };
         var failed = await down.SendAsync(Confirm(beforeConfirm.RequestId!));
 
         var error = Card<ErrorCardData>(failed, CardNames.Error);

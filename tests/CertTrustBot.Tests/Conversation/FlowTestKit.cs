@@ -12,6 +12,7 @@ internal static class FlowTestKit
 {
     public const string RequestId = "req-1";
     public const string SecondRequestId = "req-2";
+    public const string ConversationKey = "msteams/conversations/a:1";
 
     public static readonly Requester Alice = new("29:alice", "Alice Example", "aad-alice", "tenant-contoso");
     public static readonly Requester Bob = new("29:bob", "Bob Example", "aad-bob", "tenant-contoso");
@@ -27,7 +28,7 @@ internal static class FlowTestKit
     }
 
     public static TurnFacts Facts(ChatKind kind = ChatKind.Personal, Requester? user = null, DateTimeOffset? now = null) =>
-        new(user ?? Alice, kind, new FakeTimeProvider(now ?? TestCertificates.Now), "{\"conversation\":{\"id\":\"a:1\"}}");
+        new(user ?? Alice, kind, new FakeTimeProvider(now ?? TestCertificates.Now), "{\"conversation\":{\"id\":\"a:1\"}}", ConversationKey);
 
     public static CardAction Card(string action, params (string Key, string Value)[] values)
     {

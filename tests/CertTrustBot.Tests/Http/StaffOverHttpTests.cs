@@ -20,6 +20,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     : IClassFixture<LoopbackServers>, IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
     private readonly LoopbackChannel _channel = loopback.Channel;
     private readonly LoopbackFileServer _files = loopback.Files;
     private readonly IReadOnlyDictionary<string, string?> _storage = azurite.NewConfiguration();
@@ -551,7 +552,7 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = $"{CaseEventOutbox.Prefix}{consumer}/" }))
         {
             var json = (await container.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString();
-            deliveries.Add(System.Text.Json.JsonSerializer.Deserialize<CaseEventDelivery>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!);
+            deliveries.Add(System.Text.Json.JsonSerializer.Deserialize<CaseEventDelivery>(json, Web)!);
         }
         return deliveries;
     }

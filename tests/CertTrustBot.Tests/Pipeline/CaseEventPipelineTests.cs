@@ -25,6 +25,7 @@ public sealed class CaseEventPipelineTests(AzuriteFixture azurite) : IAsyncDispo
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(15);
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
     private readonly FakeTimeProvider _clock = new(Start);
     private readonly IReadOnlyDictionary<string, string?> _storage = azurite.NewConfiguration();
     private readonly RecordingMessenger _messenger = new();
@@ -196,7 +197,7 @@ public sealed class CaseEventPipelineTests(AzuriteFixture azurite) : IAsyncDispo
     {
         var blob = azurite.CreateServiceClient().GetBlobContainerClient(_storage["Storage:CasesContainer"]).GetBlobClient(CaseEventOutbox.BlobName(consumer, caseNumber, sequence));
         var json = (await blob.DownloadContentAsync()).Value.Content.ToString();
-        return JsonSerializer.Deserialize<CaseEventDelivery>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        return JsonSerializer.Deserialize<CaseEventDelivery>(json, Web)!;
     }
 
     private async Task<List<string>> NamesAsync(string prefix)
