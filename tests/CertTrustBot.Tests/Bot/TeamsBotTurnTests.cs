@@ -1,7 +1,9 @@
 using Azure.Storage.Blobs;
 using CertTrustBot.Bot;
 using CertTrustBot.Cases;
+using CertTrustBot.Cases.Events;
 using CertTrustBot.Conversation;
+using CertTrustBot.Staff;
 using CertTrustBot.Storage;
 using CertTrustBot.Tests.Http;
 using CertTrustBot.Tests.Infrastructure;
@@ -35,7 +37,9 @@ public sealed class TeamsBotTurnTests : IDisposable
         builder.Configuration.AddInMemoryCollection(_storage);
         builder.Services.AddBlobStorage(builder.Configuration);
         builder.Services.AddCaseDesk();
+        builder.Services.AddCaseEvents();
         builder.Services.AddConversation();
+        builder.Services.AddStaffDesk();
         builder.AddTeamsBot();
         _host = builder.Build();
     }

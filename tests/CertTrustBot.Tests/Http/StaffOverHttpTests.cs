@@ -86,7 +86,8 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         var done = await CaseAsync(bot, caseNumber);
         Assert.Equal(CaseStatus.Installed, done.Status);
         Assert.Equal("Grace Hopper", done.History[^1].Actor);
-        Assert.Equal(["Production", "Test"], done.History[^1].Note!["Installed in: ".Length..].Split(", ").Order());
+        Assert.Equal(CaseEventKind.Installed, done.History[^1].Kind);
+        Assert.Equal(["Production", "Test"], done.History[^1].Environments.Order());
 
         var told = await EventuallyAsync(() => customer.NewReplies() is { Count: > 0 } replies ? replies : null, "the customer's proactive message");
         Assert.Contains($"{caseNumber}: installed", AllText(told), StringComparison.Ordinal);

@@ -362,8 +362,11 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         {
             ["CaseWebhook:Url"] = _receiver.Url,
             ["CaseWebhook:Secret"] = "whsec_" + Convert.ToBase64String(_key),
-            ["CaseWebhook:PollInterval"] = "01:00:00", // only the nudge after the commit can make it quick
+            ["CaseEvents:PollInterval"] = "01:00:00", // only the nudge after the commit can make it quick
         });
+        builder.Services.AddBlobStorage(builder.Configuration);
+        builder.Services.AddCaseDesk();
+        builder.Services.AddCaseEvents();
         builder.Services.AddCaseWebhook(builder.Configuration);
         using var host = builder.Build();
         await host.StartAsync();
@@ -418,6 +421,7 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         services.AddLogging();
         services.AddSingleton<TimeProvider>(_clock);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddBlobStorage(configuration);
         services.AddCaseDesk();
         services.AddCaseEvents();
