@@ -146,10 +146,21 @@ public sealed partial class CaseEventDispatcher(
         {
             result = await consumer.DeliverAsync(record, entry.Sequence, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down mid-delivery: give the claim back, so that another instance (or the next start) takes the
+            // event now rather than after the claim runs out. The delivery may have happened; at least once, as ever.
+            await outbox.TryReplaceAsync(blobName, entry with { Committed = true }, claim, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception ex)
         {
             result = new DeliveryResult(DeliveryOutcome.Retry, $"{ex.GetType().Name}: {ex.Message}");
         }
+
+        // The outcome is recorded even when shutdown began meanwhile: the side effect happened (or failed) already,
+        // and an entry left claimed would hold the event back for the whole claim duration.
+        cancellationToken = CancellationToken.None;
 
         now = timeProvider.GetUtcNow();
         switch (result.Outcome)
