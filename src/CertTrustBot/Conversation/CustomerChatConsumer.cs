@@ -21,20 +21,12 @@ public sealed partial class CustomerChatConsumer(
 {
     public const string ConsumerName = "customer";
 
-    private static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(2);
 
     public string Name => ConsumerName;
 
     public bool Enabled => true;
 
-    public DeliveryPolicy Policy
-    {
-        get
-        {
-            var o = options.Value;
-            return new DeliveryPolicy(ClaimDuration, o.MaxDeliveryAttempts, TimeSpan.FromDays(7), o.RetryBaseDelay, o.RetryMaxDelay, o.OutboxPollInterval);
-        }
-    }
+    public DeliveryPolicy Policy => options.Value.ChatDelivery;
 
     /// <summary>What staff did; the customer's own filing and answers were answered in their turn already.</summary>
     public bool Wants(SupportCase record, CaseEvent happened) => CaseUpdateContent.IsNews(happened);

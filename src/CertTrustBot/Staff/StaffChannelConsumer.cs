@@ -16,21 +16,12 @@ public sealed class StaffChannelConsumer(StaffStore store, StaffCards cards, ICh
 {
     public const string ConsumerName = "staff";
 
-    // A post or an update is one call to the channel: two minutes is far beyond it, and short enough after a crash.
-    private static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(2);
 
     public string Name => ConsumerName;
 
     public bool Enabled => true;
 
-    public DeliveryPolicy Policy
-    {
-        get
-        {
-            var o = options.Value;
-            return new DeliveryPolicy(ClaimDuration, o.MaxDeliveryAttempts, TimeSpan.FromDays(7), o.RetryBaseDelay, o.RetryMaxDelay, o.OutboxPollInterval);
-        }
-    }
+    public DeliveryPolicy Policy => options.Value.ChatDelivery;
 
     public bool Wants(SupportCase record, CaseEvent happened) => true;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CertTrustBot.Cases.Events;
 using Microsoft.Extensions.Options;
 
 namespace CertTrustBot.Staff;
@@ -38,6 +39,13 @@ public sealed class StaffOptions
 
     /// <summary>Failed attempts after which a proactive message is set aside as a dead letter (and logged as an error).</summary>
     public int MaxDeliveryAttempts { get; set; } = 30;
+
+    /// <summary>
+    /// How case events reach the staff channel and the customer's chat: a post or a message is one call to the channel,
+    /// so a claim of two minutes is far beyond it and short enough after a crash; a week before a failing one is given up.
+    /// </summary>
+    public DeliveryPolicy ChatDelivery =>
+        new(TimeSpan.FromMinutes(2), MaxDeliveryAttempts, TimeSpan.FromDays(7), RetryBaseDelay, RetryMaxDelay, OutboxPollInterval);
 
     public string? EffectiveChannelId => string.IsNullOrWhiteSpace(StaffChannelId) ? StaffTeamId?.Trim() : StaffChannelId.Trim();
 
