@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -85,7 +84,7 @@ public sealed partial class CaseDesk(
             // fails or loses the race leaves a staged event without a record, which the outbox checks and skips.
             await StageAsync(record, cancellationToken).ConfigureAwait(false);
 
-            var created = await TryCreateAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), Serialize(record), null, cancellationToken).ConfigureAwait(false);
+            var created = await BlobJson.TryWriteAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), record, Json, null, "file the case", cancellationToken).ConfigureAwait(false);
             if (created is { } etag)
             {
                 LogSubmitted(logger, record.CaseNumber, record.RequestId, stored.Count);
@@ -287,7 +286,7 @@ public sealed partial class CaseDesk(
             // A number is spent before the claim is made; losing the race to another instance leaves a gap, never a duplicate.
             var number = await counter.NextAsync(cancellationToken).ConfigureAwait(false);
             var mine = new RequestClaim(requestId, number, timeProvider.GetUtcNow());
-            if (await TryCreateAsync(blob, Serialize(mine), null, cancellationToken).ConfigureAwait(false) is not null)
+            if (await BlobJson.TryWriteAsync(blob, mine, Json, null, "claim the request", cancellationToken).ConfigureAwait(false) is not null)
                 return mine;
             claim = await ReadJsonAsync<RequestClaim>(blob, cancellationToken).ConfigureAwait(false)
                 ?? throw new StorageUnavailableException("The request claim was reported to exist but could not be read; retry.");
@@ -394,8 +393,6 @@ public sealed partial class CaseDesk(
 
     // ---- blobs as JSON ----
 
-    private static readonly BlobHttpHeaders JsonHeaders = new() { ContentType = "application/json; charset=utf-8" };
-
     private static string RecordBlob(string caseNumber) => $"records/{caseNumber}.json";
 
     private static async Task<SupportCase?> ReadRecordAsync(BlobContainerClient cases, string caseNumber, CancellationToken cancellationToken)
@@ -434,25 +431,6 @@ public sealed partial class CaseDesk(
 
     private static Task<(T? Value, ETag? ETag)> ReadJsonWithETagAsync<T>(BlobClient blob, CancellationToken cancellationToken) where T : class =>
         BlobJson.ReadAsync<T>(blob, Json, "read from storage", cancellationToken);
-
-    /// <summary>Creates the blob unless it exists; the new ETag, or null when it already existed.</summary>
-    private static async Task<ETag?> TryCreateAsync(BlobClient blob, BinaryData content, IDictionary<string, string>? metadata, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await StorageFailures.Guard(
-                () => blob.UploadAsync(content, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All }, HttpHeaders = JsonHeaders, Metadata = metadata }, cancellationToken),
-                "write to storage",
-                cancellationToken).ConfigureAwait(false);
-            return response.Value.ETag;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return null;
-        }
-    }
-
-    private static BinaryData Serialize<T>(T value) => BinaryData.FromObjectAsJson(value, Json);
 
     // ---- names and validation ----
 

@@ -107,7 +107,7 @@ public static class StaffRules
 
         var closed = current.Status is CaseStatus.Installed or CaseStatus.Rejected;
         var installed = CaseTransitions.Installed(current);
-        var remaining = current.Environments.Where(e => !installed.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
+        var remaining = CaseTransitions.Remaining(current, []);
         switch (action.Verb)
         {
             case StaffVerb.Start when current.Status == CaseStatus.InProgress:
