@@ -39,8 +39,8 @@ public sealed record CaseCertificate(
     string Sha1,
     string BlobName);
 
-/// <summary>A finding as the customer saw it when confirming.</summary>
-public sealed record CaseFinding(string Code, string Severity, string Message);
+/// <summary>A finding as the customer saw it when confirming (the severity is stored by name: "Block", "Warn", "Info").</summary>
+public sealed record CaseFinding(string Code, CertTrustBot.Certificates.Severity Severity, string Message);
 
 /// <summary>What the conversation hands the case desk on confirm.</summary>
 /// <param name="RequestId">Made by the bot when the request started; submitting the same id twice returns the first case.</param>

@@ -562,7 +562,7 @@ public sealed partial class ConversationFlow
         report.Storable.Select(c => new CaseCertificateContent(
             c.Role.ToString(), c.Subject, c.Issuer, c.NotAfter, c.Sha256, c.Sha1, c.Der.ToArray())).ToList(),
         report.Findings.Where(f => f.Severity != Severity.Info)
-            .Select(f => new CaseFinding(f.Code, f.Severity.ToString(), f.Message)).ToList(),
+            .Select(f => new CaseFinding(f.Code, f.Severity, f.Message)).ToList(),
         facts.ConversationReference)
     {
         ConversationKey = facts.ConversationKey,

@@ -63,8 +63,8 @@ public sealed partial class StaffCards(
         }).ToList();
         var findings = c.Findings.Select(f => f.Severity switch
         {
-            "Block" => new StaffFindingItem("⛔ Blocked", "attention", f.Message),
-            "Warn" => new StaffFindingItem("⚠️ Warning", "warning", f.Message),
+            Certificates.Severity.Block => new StaffFindingItem("⛔ Blocked", "attention", f.Message),
+            Certificates.Severity.Warn => new StaffFindingItem("⚠️ Warning", "warning", f.Message),
             _ => new StaffFindingItem("ℹ️ Note", "default", f.Message),
         }).ToList();
         var history = c.History.Select(e => new HistoryItem(CardContent.DateTime(e.At), e.Actor, Describe(e))).ToList();

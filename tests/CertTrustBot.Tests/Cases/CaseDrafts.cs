@@ -39,6 +39,6 @@ internal static class CaseDrafts
         "api.contoso.example",
         fileName,
         certificates ?? [Certificate("Contoso Root")],
-        [new CaseFinding("cert.self_signed", "Info", "The certificate is self-signed.")],
+        [new CaseFinding("cert.self_signed", CertTrustBot.Certificates.Severity.Info, "The certificate is self-signed.")],
         """{"channelId":"msteams","conversation":{"id":"a:1xyz"},"serviceUrl":"http://127.0.0.1:1/"}""");
 }

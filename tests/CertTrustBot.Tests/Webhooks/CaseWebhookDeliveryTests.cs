@@ -101,6 +101,9 @@ public sealed class CaseWebhookDeliveryTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Equal(draft.Requester.AadObjectId, @case.GetProperty("requester").GetProperty("aadObjectId").GetString());
         Assert.Equal(draft.Requester.TenantId, @case.GetProperty("requester").GetProperty("tenantId").GetString());
         Assert.Equal(["Production", "Test"], @case.GetProperty("environments").EnumerateArray().Select(e => e.GetString()));
+        // The severity is an enum in the record and goes out by name, as the webhook contract has always said.
+        Assert.Equal("Info", @case.GetProperty("findings")[0].GetProperty("severity").GetString());
+        Assert.Equal("Filed", json.RootElement.GetProperty("event").GetProperty("kind").GetString());
         Assert.Equal("api.contoso.example", @case.GetProperty("hostName").GetString());
         var certificate = Assert.Single(@case.GetProperty("certificates").EnumerateArray());
         Assert.Equal(draft.Certificates[0].Sha256, certificate.GetProperty("sha256").GetString());
