@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Storage.Blobs;
 using Azure.Storage.Sas;
 using CertTrustBot.Cards;
@@ -27,95 +26,10 @@ public sealed partial class StaffCards(
         var now = clock.GetUtcNow();
         var expires = now + staffOptions.Value.CertificateLinkLifetime;
         var links = await LinksAsync(supportCase, expires, cancellationToken).ConfigureAwait(false);
-        var data = StaffCardData(supportCase, notice, links, expires, supportDesk.Value.SlaBusinessDays, now);
+        var data = StaffCaseContent.For(supportCase, notice, links, expires, supportDesk.Value.SlaBusinessDays, now);
         return new CardReply(CardNames.StaffCase, data,
             $"{supportCase.CaseNumber}: {CardContent.Status(supportCase).Status}, {string.Join(", ", supportCase.Environments)} for {supportCase.Requester.Name}");
     }
-
-    /// <summary>The card's data; pure (links made beforehand), for the unit tests.</summary>
-    public static StaffCaseCardData StaffCardData(
-        SupportCase c, string? notice, IReadOnlyList<Uri?> links, DateTimeOffset linksExpire, int slaBusinessDays, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(c);
-        ArgumentNullException.ThrowIfNull(links);
-        var status = CardContent.Status(c);
-        var installed = CaseTransitions.Installed(c);
-        var remaining = c.Environments.Where(e => !installed.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
-        var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected);
-        var certificates = c.Certificates.Select((cert, i) =>
-        {
-            var daysLeft = (cert.NotAfter - now).TotalDays;
-            var link = i < links.Count ? links[i] : null;
-            return new StaffCertificateItem(
-                i + 1,
-                CardContent.Role(cert.Role),
-                cert.Subject.Length > 0 ? cert.Subject : "(no subject)",
-                cert.Issuer.Length > 0 ? cert.Issuer : "(no issuer)",
-                CardContent.DateTime(cert.NotAfter) + (daysLeft < 0
-                    ? " (expired)"
-                    : string.Create(CultureInfo.InvariantCulture, $" ({Math.Floor(daysLeft):N0} days left)")),
-                daysLeft < 30 ? "warning" : "default",
-                CardContent.Grouped(cert.Sha1),
-                CardContent.Grouped(cert.Sha256),
-                link is not null,
-                link?.ToString() ?? "",
-                $"{c.CaseNumber}-{i + 1}.cer");
-        }).ToList();
-        var findings = c.Findings.Select(f => f.Severity switch
-        {
-            Certificates.Severity.Block => new StaffFindingItem("⛔ Blocked", "attention", f.Message),
-            Certificates.Severity.Warn => new StaffFindingItem("⚠️ Warning", "warning", f.Message),
-            _ => new StaffFindingItem("ℹ️ Note", "default", f.Message),
-        }).ToList();
-        var history = c.History.Select(e => new HistoryItem(CardContent.DateTime(e.At), e.Actor, Describe(e))).ToList();
-        return new StaffCaseCardData(
-            c.CaseNumber,
-            c.ETag ?? "",
-            status.Status == "Needs information from you" ? "Waiting for the customer" : status.Status,
-            status.StatusColor,
-            string.IsNullOrWhiteSpace(c.Requester.TenantId) ? "(no tenant)" : c.Requester.TenantId,
-            string.IsNullOrWhiteSpace(c.Requester.Name) ? c.Requester.UserId : c.Requester.Name,
-            string.Join(", ", c.Environments),
-            installed.Count > 0,
-            string.Join(", ", installed),
-            c.HostName is not null,
-            c.HostName ?? "",
-            CardContent.DateTime(c.CreatedAt),
-            CardContent.LongDate(ServiceLevel.AddBusinessDays(c.CreatedAt, slaBusinessDays)),
-            certificates,
-            links.Any(l => l is not null)
-                ? $"The download links are read-only and work until {CardContent.DateTime(linksExpire)}; press Refresh for new ones."
-                : "Press Refresh for new download links.",
-            findings.Count > 0,
-            findings,
-            history,
-            !string.IsNullOrWhiteSpace(notice),
-            notice ?? "",
-            open,
-            c.Status is CaseStatus.Submitted or CaseStatus.NeedsInformation,
-            open && remaining.Count > 0,
-            remaining.Select(e => new ChoiceItem(e, e)).ToList(),
-            string.Join(",", remaining));
-    }
-
-    private static string Describe(CaseEvent e) => e.Kind switch
-    {
-        CaseEventKind.Filed => "submitted the case",
-        CaseEventKind.Started => "started the work",
-        CaseEventKind.QuestionAsked => $"asked the customer: {e.Note}",
-        CaseEventKind.Answered => Answered(e.Answer),
-        CaseEventKind.Installed => $"installed in {Words.Join(e.Environments)}",
-        CaseEventKind.Rejected => $"rejected the case: {e.Note}",
-        _ => $"set the status to {CaseDesk.Describe(e.Status)}",
-    };
-
-    private static string Answered(CaseAnswer? answer) => answer switch
-    {
-        { Certificates.Count: > 0 } a => $"answered with {a.Certificates.Count} certificate(s): {string.Join("; ", a.Certificates.Select(c => c.Subject))}" +
-            (string.IsNullOrWhiteSpace(a.Text) ? "" : $" and: {a.Text}"),
-        { Text: { } text } => $"answered: {text}",
-        _ => "answered",
-    };
 
     private async Task<IReadOnlyList<Uri?>> LinksAsync(SupportCase supportCase, DateTimeOffset expires, CancellationToken cancellationToken)
     {

@@ -270,8 +270,8 @@ public class StaffRulesTests
     {
         var partly = Case(CaseStatus.InProgress, "\"e2\"", Installed("Production"));
 
-        var open = StaffCards.StaffCardData(partly, null, [null], Filed.AddDays(1), 2, Filed);
-        var closed = StaffCards.StaffCardData(Case(CaseStatus.Installed), null, [null], Filed.AddDays(1), 2, Filed);
+        var open = StaffCaseContent.For(partly, null, [null], Filed.AddDays(1), 2, Filed);
+        var closed = StaffCaseContent.For(Case(CaseStatus.Installed), null, [null], Filed.AddDays(1), 2, Filed);
 
         Assert.Equal([new ChoiceItem("Test", "Test")], open.InstallChoices);
         Assert.Equal("Production", open.Installed);
@@ -319,8 +319,8 @@ public class StaffRulesTests
             Certificates = [new CaseCertificate("root.cer", "Root", "CN=Root", "CN=Root", Filed.AddDays(10.5), "AB", "CD", "CT-000042/0.cer")],
         };
 
-        var later = StaffCards.StaffCardData(Case(), null, [null], Filed.AddDays(1), 2, Filed).Certificates[0];
-        var shortly = StaffCards.StaffCardData(soon, null, [null], Filed.AddDays(1), 2, Filed).Certificates[0];
+        var later = StaffCaseContent.For(Case(), null, [null], Filed.AddDays(1), 2, Filed).Certificates[0];
+        var shortly = StaffCaseContent.For(soon, null, [null], Filed.AddDays(1), 2, Filed).Certificates[0];
 
         Assert.EndsWith("(1,826 days left)", later.Expires, StringComparison.Ordinal); // 5 years from 2026-03-02, one leap day (2028)
         Assert.Equal("default", later.ExpiresColor);
