@@ -20,7 +20,7 @@ public class ConversationDataTests
         Mode = ConversationMode.Request,
         RequestId = "0f8e2d6c4b1a4e9f8d7c6b5a49382716",
         FileName = "contoso root (2026).cer",
-        FileContent = [0x30, 0x82, 0x00, 0xFF, 0x10],
+        Certificates = [[0x30, 0x82, 0x00, 0xFF, 0x10], [0x30, 0x03, 0x02, 0x01, 0x01]],
         Environments = ["Test", "Production", "UAT 2"],
         HostName = "erp.example.com",
         LastRequestId = "earlier",
@@ -35,7 +35,7 @@ public class ConversationDataTests
         Assert.Equal(expected.Mode, actual.Mode);
         Assert.Equal(expected.RequestId, actual.RequestId);
         Assert.Equal(expected.FileName, actual.FileName);
-        Assert.Equal(expected.FileContent, actual.FileContent);
+        Assert.Equal(expected.Certificates, actual.Certificates);
         Assert.Equal(expected.Environments, actual.Environments);
         Assert.Equal(expected.HostName, actual.HostName);
         Assert.Equal(expected.LastRequestId, actual.LastRequestId);
@@ -50,6 +50,15 @@ public class ConversationDataTests
     }
 
     [Fact]
+    public void The_pending_certificates_are_stored_as_a_list_of_Base64_DER_and_the_file_itself_is_not()
+    {
+        var json = JsonNode.Parse(JsonSerializer.Serialize(Full, StoreOptions))!.AsObject();
+
+        Assert.Equal(["MIIA/xA=", "MAMCAQE="], json["certificates"]!.AsArray().Select(n => (string?)n));
+        Assert.DoesNotContain(json, p => p.Key.StartsWith("file", StringComparison.Ordinal) && p.Key != "fileName");
+    }
+
+    [Fact]
     public void A_new_state_is_idle_and_empty_after_a_round_trip()
     {
         var json = JsonSerializer.Serialize(new ConversationData(), StoreOptions);
@@ -58,6 +67,7 @@ public class ConversationDataTests
 
         var empty = JsonSerializer.Deserialize<ConversationData>("{}", StoreOptions)!;
         Assert.Equal(ConversationStep.Idle, empty.Step);
+        Assert.Empty(empty.Certificates);
         Assert.Empty(empty.Environments);
         Assert.Empty(empty.Questions);
     }
@@ -65,8 +75,9 @@ public class ConversationDataTests
     [Fact]
     public void Null_lists_in_stored_JSON_are_read_as_empty()
     {
-        var state = JsonSerializer.Deserialize<ConversationData>("""{"environments":null,"questions":null}""", StoreOptions)!;
+        var state = JsonSerializer.Deserialize<ConversationData>("""{"certificates":null,"environments":null,"questions":null}""", StoreOptions)!;
 
+        Assert.Empty(state.Certificates);
         Assert.Empty(state.Environments);
         Assert.Empty(state.Questions);
     }

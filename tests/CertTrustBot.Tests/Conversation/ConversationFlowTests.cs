@@ -149,7 +149,7 @@ public class ConversationFlowTests
         Assert.Contains("I dropped the request you had started", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Equal(RequestId, result.State.RequestId); // the flow's first id; the old request's id was also "req-1" by fixture
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Empty(result.State.Environments);
     }
 
@@ -178,7 +178,7 @@ public class ConversationFlowTests
         Assert.Empty(check.Environments);
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Equal(RequestId, result.State.RequestId);
-        Assert.Null(result.State.FileContent); // kept only once the check has not blocked it
+        Assert.Empty(result.State.Certificates); // kept only once the check has not blocked it
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public class ConversationFlowTests
         Assert.Equal([CardNames.CertificateReport, CardNames.EnvironmentPicker], result.Replies.OfType<CardReply>().Select(c => c.Template));
         Assert.Equal(ConversationStep.AwaitingEnvironments, result.State.Step);
         Assert.Equal("root.cer", result.State.FileName);
-        Assert.Equal(FileBytes, result.State.FileContent);
+        Assert.Equal([CertificateDer], result.State.Certificates);
         var picker = SingleCard<EnvironmentPickerCardData>(result, CardNames.EnvironmentPicker);
         Assert.Equal(["Development", "Test", "Production"], picker.Choices.Select(c => c.Value));
         Assert.Equal(RequestId, picker.RequestId);
@@ -267,7 +267,7 @@ public class ConversationFlowTests
             Text(result));
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Null(result.State.FileName);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Null(result.Effect);
     }
 
@@ -276,7 +276,7 @@ public class ConversationFlowTests
     {
         var result = _flow.Resume(AwaitingEnvironments(), Checked(Blocked(), CheckPurpose.NewCertificate), Facts());
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
     }
 
     [Fact]
@@ -323,7 +323,7 @@ public class ConversationFlowTests
         SingleCard<CertificateReportCardData>(result, CardNames.CertificateReport);
         Assert.Contains("This was a check only: nothing was stored", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.Idle, result.State.Step);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Equal("CT-000001", result.State.LastCaseNumber);
         Assert.Null(result.Effect);
     }
@@ -349,7 +349,8 @@ public class ConversationFlowTests
         Assert.Equal(CheckPurpose.Confirmation, check.Purpose);
         Assert.Equal(["Test", "Production"], check.Environments); // catalogue order
         Assert.Equal("erp.example.com", check.HostName);
-        Assert.Equal(FileBytes, check.Content.ToArray());
+        Assert.Equal("root.cer", check.FileName);
+        Assert.Equal([CertificateDer], CertificateBlocks(check.Content));
         Assert.Equal(Json(state), Json(result.State)); // nothing changes until the check is back
     }
 
@@ -517,7 +518,7 @@ public class ConversationFlowTests
         Assert.Null(result.Effect);
         Assert.Contains("Nothing was submitted", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
     }
 
     [Fact]
@@ -532,7 +533,7 @@ public class ConversationFlowTests
         Assert.Contains(receipt.NextSteps, s => s.Text.Contains("Trusted Root store", StringComparison.Ordinal));
         Assert.Equal(ConversationStep.Idle, result.State.Step);
         Assert.Null(result.State.RequestId);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Equal(RequestId, result.State.LastRequestId);
         Assert.Equal("CT-000042", result.State.LastCaseNumber);
     }
@@ -643,7 +644,7 @@ public class ConversationFlowTests
         Assert.Equal(ConversationStep.Idle, result.State.Step);
         Assert.Null(result.State.RequestId);
         Assert.Null(result.State.FileName);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Empty(result.State.Environments);
         Assert.Null(result.State.HostName);
         Assert.Equal("CT-000007", result.State.LastCaseNumber);

@@ -207,7 +207,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         Assert.Equal("Block", Card<CertificateReportCardData>(result, CardNames.CertificateReport).Verdict);
         Assert.StartsWith("I can't accept **old-root.cer**", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.AwaitingCertificate, chat.State.Step);
-        Assert.Null(chat.State.FileContent);
+        Assert.Empty(chat.State.Certificates);
     }
 
     [Fact]
@@ -222,7 +222,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
         Assert.Contains(report.Findings, f => f.Code == FindingCodes.FilePrivateKey);
         Assert.Equal(ConversationStep.AwaitingCertificate, chat.State.Step);
-        Assert.Null(chat.State.FileContent);
+        Assert.Empty(chat.State.Certificates);
     }
 
     [Fact]
