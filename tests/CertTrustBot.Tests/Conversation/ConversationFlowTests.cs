@@ -245,6 +245,25 @@ public class ConversationFlowTests
     }
 
     [Fact]
+    public void An_accepted_file_is_kept_as_the_DER_of_the_certificates_the_check_accepted_never_as_the_file_itself()
+    {
+        var rootDer = new byte[] { 0x30, 0x03, 0x02, 0x01, 0x0A };
+        var leafDer = new byte[] { 0x30, 0x03, 0x02, 0x01, 0x0B };
+        var report = Accepted() with
+        {
+            Certificates = [Details(0, CertificateRole.Leaf) with { Der = leafDer }, Details(1) with { Der = rootDer }],
+            Chain = [0, 1],
+            TrustedRootIndex = 1,
+        };
+
+        var result = _flow.Resume(AwaitingCertificate(), Checked(report, CheckPurpose.NewCertificate), Facts());
+
+        Assert.Equal(ConversationStep.AwaitingEnvironments, result.State.Step);
+        Assert.Equal([leafDer, rootDer], result.State.Certificates); // the report's order
+        Assert.DoesNotContain(Convert.ToBase64String(FileBytes), Json(result.State), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_certificate_with_warnings_also_goes_on_to_the_environment_picker()
     {
         var result = _flow.Resume(AwaitingCertificate(), Checked(Warned(), CheckPurpose.NewCertificate), Facts());
@@ -486,7 +505,41 @@ public class ConversationFlowTests
         Assert.Equal(CheckPurpose.Submission, check.Purpose);
         Assert.Equal(["Test", "Production"], check.Environments);
         Assert.Equal("erp.example.com", check.HostName);
+        Assert.Equal("root.cer", check.FileName);
+        Assert.Equal([CertificateDer], CertificateBlocks(check.Content));
         Assert.Equal(Json(state), Json(result.State));
+    }
+
+    [Fact]
+    public void Both_rechecks_are_asked_with_every_pending_certificate_in_its_order_as_one_PEM_bundle()
+    {
+        byte[][] pending = [[0x30, 0x03, 0x02, 0x01, 0x0B], [0x30, 0x03, 0x02, 0x01, 0x0A], [0x30, 0x03, 0x02, 0x01, 0x0B]];
+        var choosing = AwaitingEnvironments() with { Certificates = pending };
+        var confirming = AwaitingConfirmation() with { Certificates = pending };
+
+        var confirmation = Assert.IsType<CheckCertificate>(_flow.Handle(choosing, PickerSubmit(), Facts()).Effect);
+        var submission = Assert.IsType<CheckCertificate>(_flow.Handle(confirming, Card(CardActions.Confirm, (CardActions.RequestIdKey, RequestId)), Facts()).Effect);
+
+        Assert.Equal(CheckPurpose.Confirmation, confirmation.Purpose);
+        Assert.Equal(pending, CertificateBlocks(confirmation.Content)); // a repeated certificate stays repeated, as the check listed it
+        Assert.Equal(CheckPurpose.Submission, submission.Purpose);
+        Assert.Equal(pending, CertificateBlocks(submission.Content));
+    }
+
+    [Theory]
+    [InlineData("environments")]
+    [InlineData("confirmation")]
+    public void A_request_whose_certificates_are_missing_asks_for_the_certificate_again_instead_of_checking_nothing(string step)
+    {
+        var state = At(step) with { Certificates = [] };
+        CardAction submit = step == "environments" ? PickerSubmit() : Card(CardActions.Confirm, (CardActions.RequestIdKey, RequestId));
+
+        var result = _flow.Handle(state, submit, Facts());
+
+        Assert.Null(result.Effect);
+        Assert.StartsWith("I no longer have the certificate of this request.", Text(result), StringComparison.Ordinal);
+        Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
+        Assert.Null(result.State.FileName);
     }
 
     [Fact]
