@@ -33,8 +33,19 @@ public sealed record ConversationData
     /// <summary>The name of the pending certificate file, as the user sent it (metadata only, never a path).</summary>
     public string? FileName { get; set; }
 
-    /// <summary>The pending certificate file. Only ever a file the check did not block.</summary>
-    public byte[]? FileContent { get; set; }
+    /// <summary>
+    /// The pending request's certificates: the normalised DER of each certificate the check accepted (its
+    /// <c>Storable</c> list, in the file's order, repeats included), never the file itself, so nothing the check only
+    /// tolerated (text around the PEM, ignored blocks, PKCS#7 wrapping) is kept. Empty when no certificate is pending.
+    /// Kept as a plain array, like <see cref="Environments"/>.
+    /// </summary>
+    public IReadOnlyList<byte[]> Certificates
+    {
+        get => _certificates;
+        set => _certificates = value is null ? [] : [.. value];
+    }
+
+    private byte[][] _certificates = [];
 
     /// <summary>The chosen environments. Kept as a plain array, so that even a serializer writing type names
     /// (Bot Framework's TypeNameHandling.All) reads back what it wrote.</summary>

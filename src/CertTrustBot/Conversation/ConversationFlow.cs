@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using CertTrustBot.Cards;
 using CertTrustBot.Cases;
@@ -296,7 +298,8 @@ public sealed partial class ConversationFlow
                 {
                     Step = ConversationStep.AwaitingEnvironments,
                     FileName = check.FileName,
-                    FileContent = check.Content.ToArray(),
+                    // What the check accepted, never the file: the later checks run on these (see PendingBundle).
+                    Certificates = report.Storable.Select(c => c.Der.ToArray()).ToList(),
                 };
                 return new FlowResult(waiting, [.. Replacing(state, check.FileName), reportCard, Picker(waiting, null, null)]);
 
@@ -457,7 +460,7 @@ public sealed partial class ConversationFlow
         if (!current)
             return Stale(state, "That environment card", "nothing was changed");
 
-        if (state.FileContent is null || state.FileName is null)
+        if (state.Certificates.Count == 0 || state.FileName is null)
         {
             return Say(WithoutCertificate(state),
                 "I no longer have the certificate of this request. Send it again (attach the file or paste its PEM text).");
@@ -469,7 +472,7 @@ public sealed partial class ConversationFlow
 
         // The state changes only once the certificate has been re-checked with the host name (see OnChecked).
         return new FlowResult(state, [], new CheckCertificate(
-            state.FileName, state.FileContent, choice.HostName, choice.Environments, CheckPurpose.Confirmation));
+            state.FileName, PendingBundle(state), choice.HostName, choice.Environments, CheckPurpose.Confirmation));
     }
 
     private static FlowResult OnConfirm(ConversationData state, string? requestId)
@@ -479,7 +482,7 @@ public sealed partial class ConversationFlow
 
         if (state.Step == ConversationStep.AwaitingConfirmation && requestId is not null && requestId == state.RequestId)
         {
-            if (state.FileContent is null || state.FileName is null)
+            if (state.Certificates.Count == 0 || state.FileName is null)
             {
                 return Say(WithoutCertificate(state),
                     "I no longer have the certificate of this request. Send it again (attach the file or paste its PEM text).");
@@ -487,7 +490,7 @@ public sealed partial class ConversationFlow
 
             // Re-check before submitting: the draft is built from the report, and a certificate may have expired meanwhile.
             return new FlowResult(state, [], new CheckCertificate(
-                state.FileName, state.FileContent, state.HostName, state.Environments, CheckPurpose.Submission));
+                state.FileName, PendingBundle(state), state.HostName, state.Environments, CheckPurpose.Submission));
         }
 
         return Stale(state, "That confirmation card", "nothing was submitted");
@@ -651,8 +654,16 @@ public sealed partial class ConversationFlow
     {
         Step = ConversationStep.AwaitingCertificate,
         FileName = null,
-        FileContent = null,
+        Certificates = [],
     };
+
+    /// <summary>
+    /// The pending certificates as the engine reads them again: one CERTIFICATE block each, in the order the check
+    /// listed them. The engine finds the same certificates, roles, chain and certificate findings in it as in the file
+    /// they came from; only remarks about the file's wrapping (its format, ignored blocks) are gone.
+    /// </summary>
+    private static byte[] PendingBundle(ConversationData state) =>
+        Encoding.ASCII.GetBytes(string.Concat(state.Certificates.Select(der => new string(PemEncoding.Write("CERTIFICATE", der)) + "\n")));
 
     private static FlowResult Say(ConversationData state, string text) => new(state, [new TextReply(text)]);
 }

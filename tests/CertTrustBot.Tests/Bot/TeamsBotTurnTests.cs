@@ -113,7 +113,7 @@ public sealed class TeamsBotTurnTests : IDisposable
         var stored = await States.LoadAsync(KeyOf(adapter), CancellationToken.None);
         Assert.NotNull(stored.ETag); // the request's turns did save
         Assert.Equal(ConversationStep.Idle, stored.Data.Step);
-        Assert.Null(stored.Data.FileContent);
+        Assert.Empty(stored.Data.Certificates);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public class ConversationFlowTests
         Assert.Contains("I dropped the request you had started", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Equal(RequestId, result.State.RequestId); // the flow's first id; the old request's id was also "req-1" by fixture
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Empty(result.State.Environments);
     }
 
@@ -178,7 +178,7 @@ public class ConversationFlowTests
         Assert.Empty(check.Environments);
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Equal(RequestId, result.State.RequestId);
-        Assert.Null(result.State.FileContent); // kept only once the check has not blocked it
+        Assert.Empty(result.State.Certificates); // kept only once the check has not blocked it
     }
 
     [Fact]
@@ -237,11 +237,30 @@ public class ConversationFlowTests
         Assert.Equal([CardNames.CertificateReport, CardNames.EnvironmentPicker], result.Replies.OfType<CardReply>().Select(c => c.Template));
         Assert.Equal(ConversationStep.AwaitingEnvironments, result.State.Step);
         Assert.Equal("root.cer", result.State.FileName);
-        Assert.Equal(FileBytes, result.State.FileContent);
+        Assert.Equal([CertificateDer], result.State.Certificates);
         var picker = SingleCard<EnvironmentPickerCardData>(result, CardNames.EnvironmentPicker);
         Assert.Equal(["Development", "Test", "Production"], picker.Choices.Select(c => c.Value));
         Assert.Equal(RequestId, picker.RequestId);
         Assert.False(picker.HasError);
+    }
+
+    [Fact]
+    public void An_accepted_file_is_kept_as_the_DER_of_the_certificates_the_check_accepted_never_as_the_file_itself()
+    {
+        var rootDer = new byte[] { 0x30, 0x03, 0x02, 0x01, 0x0A };
+        var leafDer = new byte[] { 0x30, 0x03, 0x02, 0x01, 0x0B };
+        var report = Accepted() with
+        {
+            Certificates = [Details(0, CertificateRole.Leaf) with { Der = leafDer }, Details(1) with { Der = rootDer }],
+            Chain = [0, 1],
+            TrustedRootIndex = 1,
+        };
+
+        var result = _flow.Resume(AwaitingCertificate(), Checked(report, CheckPurpose.NewCertificate), Facts());
+
+        Assert.Equal(ConversationStep.AwaitingEnvironments, result.State.Step);
+        Assert.Equal([leafDer, rootDer], result.State.Certificates); // the report's order
+        Assert.DoesNotContain(Convert.ToBase64String(FileBytes), Json(result.State), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -267,7 +286,7 @@ public class ConversationFlowTests
             Text(result));
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Null(result.State.FileName);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Null(result.Effect);
     }
 
@@ -276,7 +295,7 @@ public class ConversationFlowTests
     {
         var result = _flow.Resume(AwaitingEnvironments(), Checked(Blocked(), CheckPurpose.NewCertificate), Facts());
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
     }
 
     [Fact]
@@ -323,7 +342,7 @@ public class ConversationFlowTests
         SingleCard<CertificateReportCardData>(result, CardNames.CertificateReport);
         Assert.Contains("This was a check only: nothing was stored", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.Idle, result.State.Step);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Equal("CT-000001", result.State.LastCaseNumber);
         Assert.Null(result.Effect);
     }
@@ -349,7 +368,8 @@ public class ConversationFlowTests
         Assert.Equal(CheckPurpose.Confirmation, check.Purpose);
         Assert.Equal(["Test", "Production"], check.Environments); // catalogue order
         Assert.Equal("erp.example.com", check.HostName);
-        Assert.Equal(FileBytes, check.Content.ToArray());
+        Assert.Equal("root.cer", check.FileName);
+        Assert.Equal([CertificateDer], CertificateBlocks(check.Content));
         Assert.Equal(Json(state), Json(result.State)); // nothing changes until the check is back
     }
 
@@ -485,7 +505,41 @@ public class ConversationFlowTests
         Assert.Equal(CheckPurpose.Submission, check.Purpose);
         Assert.Equal(["Test", "Production"], check.Environments);
         Assert.Equal("erp.example.com", check.HostName);
+        Assert.Equal("root.cer", check.FileName);
+        Assert.Equal([CertificateDer], CertificateBlocks(check.Content));
         Assert.Equal(Json(state), Json(result.State));
+    }
+
+    [Fact]
+    public void Both_rechecks_are_asked_with_every_pending_certificate_in_its_order_as_one_PEM_bundle()
+    {
+        byte[][] pending = [[0x30, 0x03, 0x02, 0x01, 0x0B], [0x30, 0x03, 0x02, 0x01, 0x0A], [0x30, 0x03, 0x02, 0x01, 0x0B]];
+        var choosing = AwaitingEnvironments() with { Certificates = pending };
+        var confirming = AwaitingConfirmation() with { Certificates = pending };
+
+        var confirmation = Assert.IsType<CheckCertificate>(_flow.Handle(choosing, PickerSubmit(), Facts()).Effect);
+        var submission = Assert.IsType<CheckCertificate>(_flow.Handle(confirming, Card(CardActions.Confirm, (CardActions.RequestIdKey, RequestId)), Facts()).Effect);
+
+        Assert.Equal(CheckPurpose.Confirmation, confirmation.Purpose);
+        Assert.Equal(pending, CertificateBlocks(confirmation.Content)); // a repeated certificate stays repeated, as the check listed it
+        Assert.Equal(CheckPurpose.Submission, submission.Purpose);
+        Assert.Equal(pending, CertificateBlocks(submission.Content));
+    }
+
+    [Theory]
+    [InlineData("environments")]
+    [InlineData("confirmation")]
+    public void A_request_whose_certificates_are_missing_asks_for_the_certificate_again_instead_of_checking_nothing(string step)
+    {
+        var state = At(step) with { Certificates = [] };
+        CardAction submit = step == "environments" ? PickerSubmit() : Card(CardActions.Confirm, (CardActions.RequestIdKey, RequestId));
+
+        var result = _flow.Handle(state, submit, Facts());
+
+        Assert.Null(result.Effect);
+        Assert.StartsWith("I no longer have the certificate of this request.", Text(result), StringComparison.Ordinal);
+        Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
+        Assert.Null(result.State.FileName);
     }
 
     [Fact]
@@ -517,7 +571,7 @@ public class ConversationFlowTests
         Assert.Null(result.Effect);
         Assert.Contains("Nothing was submitted", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
     }
 
     [Fact]
@@ -532,7 +586,7 @@ public class ConversationFlowTests
         Assert.Contains(receipt.NextSteps, s => s.Text.Contains("Trusted Root store", StringComparison.Ordinal));
         Assert.Equal(ConversationStep.Idle, result.State.Step);
         Assert.Null(result.State.RequestId);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Equal(RequestId, result.State.LastRequestId);
         Assert.Equal("CT-000042", result.State.LastCaseNumber);
     }
@@ -643,7 +697,7 @@ public class ConversationFlowTests
         Assert.Equal(ConversationStep.Idle, result.State.Step);
         Assert.Null(result.State.RequestId);
         Assert.Null(result.State.FileName);
-        Assert.Null(result.State.FileContent);
+        Assert.Empty(result.State.Certificates);
         Assert.Empty(result.State.Environments);
         Assert.Null(result.State.HostName);
         Assert.Equal("CT-000007", result.State.LastCaseNumber);

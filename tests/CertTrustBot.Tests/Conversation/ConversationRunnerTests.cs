@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using CertTrustBot.Cards;
 using CertTrustBot.Cases;
 using CertTrustBot.Certificates;
@@ -207,7 +209,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         Assert.Equal("Block", Card<CertificateReportCardData>(result, CardNames.CertificateReport).Verdict);
         Assert.StartsWith("I can't accept **old-root.cer**", Text(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.AwaitingCertificate, chat.State.Step);
-        Assert.Null(chat.State.FileContent);
+        Assert.Empty(chat.State.Certificates);
     }
 
     [Fact]
@@ -222,7 +224,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
         Assert.Contains(report.Findings, f => f.Code == FindingCodes.FilePrivateKey);
         Assert.Equal(ConversationStep.AwaitingCertificate, chat.State.Step);
-        Assert.Null(chat.State.FileContent);
+        Assert.Empty(chat.State.Certificates);
     }
 
     [Fact]
@@ -244,6 +246,102 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
 
         var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
         Assert.Contains(report.Findings, f => f.Code == FindingCodes.CertExpiresBeforeCompletion);
+    }
+
+    // ---- What the state keeps of the certificate --------------------------------------------------------------
+
+    private const string Preamble = "Hello support, here is the root of our ERP (exported by Contoso IT, ticket 4711).";
+    private const string Closing = "Regards, Contoso IT: call +1 555 0100 if anything is unclear.";
+
+    /// <summary>The state as the store writes it, read back as the raw JSON of its blob.</summary>
+    private async Task<string> StoredJsonAsync(ConversationData state)
+    {
+        var containers = AzuriteFixture.CreateContainers(_storage);
+        var store = new ConversationStateStore(containers);
+        var key = $"{ConversationKey}/{Guid.NewGuid():N}";
+        await store.SaveAsync(await store.LoadAsync(key, default), state, default);
+        var blob = (await containers.StateAsync(default)).GetBlobClient(ConversationStateStore.BlobNameFor(key));
+        return (await blob.DownloadContentAsync()).Value.Content.ToString();
+    }
+
+    private async Task<byte[]> FiledDerAsync(CaseCertificate certificate)
+    {
+        var blob = (await AzuriteFixture.CreateContainers(_storage).CertificatesAsync(default)).GetBlobClient(certificate.BlobName);
+        return (await blob.DownloadContentAsync()).Value.Content.ToArray();
+    }
+
+    private static string Sha256(X509Certificate2 certificate) => Convert.ToHexString(SHA256.HashData(TestCertificates.Der(certificate)));
+
+    [Fact]
+    public async Task A_file_with_text_and_an_ignored_block_around_the_certificate_is_kept_as_the_certificate_alone()
+    {
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var publicKeyBlock = other.ExportSubjectPublicKeyInfoPem();
+        var file = Encoding.ASCII.GetBytes($"{Preamble}\n\n{TestCertificates.Pem(Root)}\nTheir key, in case you need it:\n{publicKeyBlock}\n{Closing}\n");
+        var desk = NewDesk();
+        var chat = NewChat(desk);
+        await chat.SayAsync("new request");
+
+        var arrived = await chat.SendAsync(new FileReceived("contoso-root.txt", file));
+
+        var report = Card<CertificateReportCardData>(arrived, CardNames.CertificateReport);
+        Assert.Equal("Accept", report.Verdict);
+        Assert.Contains(report.Details, f => f.Code == FindingCodes.FileIgnoredBlock); // the check tolerated the block
+        Assert.Equal(ConversationStep.AwaitingEnvironments, chat.State.Step);
+        Assert.Equal("contoso-root.txt", chat.State.FileName);
+        Assert.Equal([TestCertificates.Der(Root)], chat.State.Certificates);
+        var json = await StoredJsonAsync(chat.State);
+        Assert.Contains(Convert.ToBase64String(TestCertificates.Der(Root)), json, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(file), json, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(other.ExportSubjectPublicKeyInfo()), json, StringComparison.Ordinal);
+        foreach (var fragment in new[] { Preamble, Closing, publicKeyBlock, "Their key", "4711", "PUBLIC KEY" })
+        {
+            Assert.DoesNotContain(fragment, json, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToBase64String(Encoding.ASCII.GetBytes(fragment)), json, StringComparison.Ordinal);
+        }
+
+        var confirmation = Card<ConfirmationCardData>(await chat.SendAsync(PickerSubmit(chat.State.RequestId!, "Production")), CardNames.Confirmation);
+        Assert.Equal(report.Certificates.Select(c => (c.Role, c.Sha256)), confirmation.Certificates.Select(c => (c.Role, c.Sha256)));
+        var receipt = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(chat.State.RequestId!)), CardNames.CaseReceipt);
+
+        var filed = Assert.Single((await desk.FindAsync(receipt.CaseNumber, default))!.Certificates);
+        Assert.Equal(Sha256(Root), filed.Sha256);
+        Assert.Equal("contoso-root.txt", filed.FileName);
+        Assert.Equal(TestCertificates.Der(Root), await FiledDerAsync(filed));
+    }
+
+    [Fact]
+    public async Task A_bundle_of_a_root_and_its_server_certificate_keeps_both_and_files_both_with_the_same_roles_chain_and_warnings()
+    {
+        var root = TestCertificates.Root("Contoso Bundle Root CA");
+        var leaf = TestCertificates.Leaf(root, "erp.example.com", notAfter: TestCertificates.Now.AddDays(20)); // expires soon: a warning to carry
+        var file = Encoding.ASCII.GetBytes("Our chain:\r\n" + TestCertificates.Pem(leaf).Replace("\n", "\r\n", StringComparison.Ordinal) + TestCertificates.Pem(root));
+        var desk = NewDesk();
+        var chat = NewChat(desk);
+        await chat.SayAsync("new request");
+
+        var arrived = await chat.SendAsync(new FileReceived("chain.pem", file));
+
+        var report = Card<CertificateReportCardData>(arrived, CardNames.CertificateReport);
+        Assert.Equal("Warn", report.Verdict);
+        Assert.Equal(["Server certificate", "Root CA"], report.Certificates.Select(c => c.Role));
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.CertExpiresSoon);
+        Assert.Equal([TestCertificates.Der(leaf), TestCertificates.Der(root)], chat.State.Certificates);
+
+        var confirmed = await chat.SendAsync(PickerSubmit(chat.State.RequestId!, "Production", host: "erp.example.com"));
+        var confirmation = Card<ConfirmationCardData>(confirmed, CardNames.Confirmation);
+        Assert.Equal(report.Certificates.Select(c => (c.Role, c.Store, c.Sha256)), confirmation.Certificates.Select(c => (c.Role, c.Store, c.Sha256)));
+        Assert.Equal(report.Findings.Select(f => (f.Code, f.Message)), confirmation.Warnings.Select(f => (f.Code, f.Message)));
+        Assert.Equal("good", confirmation.HostResultColor);
+
+        var receipt = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(chat.State.RequestId!)), CardNames.CaseReceipt);
+
+        var filed = (await desk.FindAsync(receipt.CaseNumber, default))!;
+        Assert.Equal([("Leaf", Sha256(leaf)), ("Root", Sha256(root))], filed.Certificates.Select(c => (c.Role, c.Sha256)));
+        Assert.Equal(TestCertificates.Der(leaf), await FiledDerAsync(filed.Certificates[0]));
+        Assert.Equal(TestCertificates.Der(root), await FiledDerAsync(filed.Certificates[1]));
+        Assert.Equal(report.Findings.Select(f => f.Code), filed.Findings.Select(f => f.Code));
+        Assert.Empty(chat.State.Certificates); // the request ended: nothing of it is kept
     }
 
     [Fact]

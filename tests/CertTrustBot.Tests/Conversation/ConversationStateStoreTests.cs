@@ -26,7 +26,7 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
             Mode = ConversationMode.CheckOnly,
             RequestId = "0f8e2d6c4b1a4e9f",
             FileName = "contoso root (2026).cer",
-            FileContent = [0x30, 0x82, 0x00, 0xFF],
+            Certificates = [[0x30, 0x82, 0x00, 0xFF], [0x30, 0x03, 0x02, 0x01, 0x01]],
             Environments = ["Test", "Production"],
             HostName = "erp.example.com",
             LastRequestId = "earlier",
@@ -42,7 +42,7 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
         Assert.Equal(saved.Mode, read.Mode);
         Assert.Equal(saved.RequestId, read.RequestId);
         Assert.Equal(saved.FileName, read.FileName);
-        Assert.Equal(saved.FileContent, read.FileContent);
+        Assert.Equal(saved.Certificates, read.Certificates);
         Assert.Equal(saved.Environments, read.Environments);
         Assert.Equal(saved.HostName, read.HostName);
         Assert.Equal(saved.LastRequestId, read.LastRequestId);
@@ -55,19 +55,19 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
     public async Task The_state_is_stored_as_camelCase_JSON_with_enums_as_names()
     {
         var store = Store();
-        await store.SaveAsync(await store.LoadAsync(_key, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, FileContent = [1, 2, 3] }, default);
+        await store.SaveAsync(await store.LoadAsync(_key, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, Certificates = [[1, 2, 3]] }, default);
 
         var json = JsonNode.Parse((await Blob().DownloadContentAsync()).Value.Content.ToString())!;
 
         Assert.Equal("AwaitingEnvironments", (string?)json["step"]);
-        Assert.Equal("AQID", (string?)json["fileContent"]);
+        Assert.Equal("AQID", (string?)Assert.Single(json["certificates"]!.AsArray()));
     }
 
     [Fact]
     public async Task An_unchanged_state_is_not_written_again()
     {
         var store = Store();
-        await store.SaveAsync(await store.LoadAsync(_key, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, FileContent = [0x30], Questions = [Question("CT-000001", 1)] }, default);
+        await store.SaveAsync(await store.LoadAsync(_key, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, Certificates = [[0x30]], Questions = [Question("CT-000001", 1)] }, default);
         var loaded = await store.LoadAsync(_key, default);
 
         await store.SaveAsync(loaded, loaded.Data with { Environments = [.. loaded.Data.Environments], Questions = [.. loaded.Data.Questions] }, default);
@@ -124,7 +124,7 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
         var store = Store();
         await store.SaveAsync(await store.LoadAsync(_key, default), new ConversationData { Step = ConversationStep.AwaitingCertificate }, default);
         var loaded = await store.LoadAsync(_key, default);
-        var next = loaded.Data with { Step = ConversationStep.AwaitingEnvironments, FileName = "root.cer", FileContent = [0x30, 0x82] };
+        var next = loaded.Data with { Step = ConversationStep.AwaitingEnvironments, FileName = "root.cer", Certificates = [[0x30, 0x82]] };
 
         // As when the storage client's first attempt landed but its answer timed out, and the retry met the new ETag.
         await store.SaveAsync(loaded, next, default);
@@ -137,7 +137,7 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
     public async Task A_state_rewritten_unchanged_since_it_was_loaded_is_no_conflict()
     {
         var store = Store();
-        await store.SaveAsync(await store.LoadAsync(_key, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, FileContent = [0x30] }, default);
+        await store.SaveAsync(await store.LoadAsync(_key, default), new ConversationData { Step = ConversationStep.AwaitingEnvironments, Certificates = [[0x30]] }, default);
         var loaded = await store.LoadAsync(_key, default);
 
         // The same content written again (a late duplicate of the earlier write): a new ETag, nothing changed.
@@ -156,11 +156,11 @@ public sealed class ConversationStateStoreTests(AzuriteFixture azurite)
         var turn = await store.LoadAsync(_key, default);
 
         await Store().UpdateAsync(_key, state => state with { Questions = [.. state.Questions, Question("CT-000042", 2)] }, default);
-        await store.SaveAsync(turn, turn.Data with { Step = ConversationStep.AwaitingEnvironments, FileContent = [0x30] }, default);
+        await store.SaveAsync(turn, turn.Data with { Step = ConversationStep.AwaitingEnvironments, Certificates = [[0x30]] }, default);
 
         var stored = (await store.LoadAsync(_key, default)).Data;
         Assert.Equal(ConversationStep.AwaitingEnvironments, stored.Step);
-        Assert.Equal([0x30], stored.FileContent);
+        Assert.Equal(new byte[] { 0x30 }, Assert.Single(stored.Certificates));
         Assert.Equal([Question("CT-000042", 2)], stored.Questions);
     }
 

@@ -45,13 +45,17 @@ internal static class FlowTestKit
             (CardActions.OtherEnvironmentInput, other),
             (CardActions.HostNameInput, host));
 
+    /// <summary>The file as the customer sent it; never the same bytes as the certificate the check takes out of it.</summary>
     public static readonly byte[] FileBytes = [0x30, 0x82, 0x01, 0x00, 0x42];
+
+    /// <summary>The normalised DER of <see cref="Details"/>' certificate, as the check reports it.</summary>
+    public static byte[] CertificateDer => [0x30, 0x03, 0x02, 0x01, 0x01];
 
     public static ConversationData AwaitingCertificate() =>
         new() { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = RequestId };
 
     public static ConversationData AwaitingEnvironments() =>
-        AwaitingCertificate() with { Step = ConversationStep.AwaitingEnvironments, FileName = "root.cer", FileContent = FileBytes };
+        AwaitingCertificate() with { Step = ConversationStep.AwaitingEnvironments, FileName = "root.cer", Certificates = [CertificateDer] };
 
     public static ConversationData AwaitingConfirmation(string? host = null) =>
         AwaitingEnvironments() with { Step = ConversationStep.AwaitingConfirmation, Environments = ["Test", "Production"], HostName = host };
@@ -79,7 +83,7 @@ internal static class FlowTestKit
         IsSelfSigned = role == CertificateRole.Root,
         IsCertificateAuthority = role != CertificateRole.Leaf,
         KeyUsages = ["KeyCertSign"],
-        Der = new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 },
+        Der = CertificateDer,
     };
 
     public static CertificateReport Report(Verdict verdict, params Finding[] findings) => new()
@@ -119,6 +123,24 @@ internal static class FlowTestKit
         Status = CaseStatus.Submitted,
         ConversationReference = "{}",
     };
+
+    /// <summary>The certificates in content the flow had checked: the DER of each PEM block, after checking that
+    /// the content is nothing but CERTIFICATE blocks.</summary>
+    public static IReadOnlyList<byte[]> CertificateBlocks(ReadOnlyMemory<byte> content)
+    {
+        var text = System.Text.Encoding.ASCII.GetString(content.Span);
+        var blocks = new List<byte[]>();
+        var rest = text.AsSpan();
+        while (System.Security.Cryptography.PemEncoding.TryFind(rest, out var fields))
+        {
+            Assert.True(rest[..fields.Location.Start].IsWhiteSpace(), "Something other than a PEM block is in the content.");
+            Assert.Equal("CERTIFICATE", rest[fields.Label].ToString());
+            blocks.Add(Convert.FromBase64String(rest[fields.Base64Data].ToString()));
+            rest = rest[fields.Location.End..];
+        }
+        Assert.True(rest.IsWhiteSpace(), "Something other than a PEM block is in the content.");
+        return blocks;
+    }
 
     public static string Text(FlowResult result) => string.Join("\n", result.Replies.OfType<TextReply>().Select(r => r.Text));
 

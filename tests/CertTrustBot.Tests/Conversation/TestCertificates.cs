@@ -32,6 +32,20 @@ internal static class TestCertificates
         return request.CreateSelfSigned(Now.AddDays(-30), notAfter ?? Now.AddYears(2));
     }
 
+    /// <summary>A server certificate for <paramref name="host"/> issued by <paramref name="issuer"/> (which must hold its private key).</summary>
+    public static X509Certificate2 Leaf(X509Certificate2 issuer, string host, DateTimeOffset? notAfter = null)
+    {
+        using var key = RSA.Create(2048); // the same algorithm as the issuer's key (RSA roots here)
+        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(host);
+        request.CertificateExtensions.Add(san.Build());
+        return request.Create(issuer, Now.AddDays(-30), notAfter ?? Now.AddYears(1), [0x10, 0x01]);
+    }
+
     /// <summary>A self-signed root that expired before <see cref="Now"/>.</summary>
     public static X509Certificate2 ExpiredRoot()
     {
