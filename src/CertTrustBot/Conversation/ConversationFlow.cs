@@ -658,12 +658,14 @@ public sealed partial class ConversationFlow
     };
 
     /// <summary>
-    /// The pending certificates as the engine reads them again: one CERTIFICATE block each, in the order the check
-    /// listed them. The engine finds the same certificates, roles, chain and certificate findings in it as in the file
-    /// they came from; only remarks about the file's wrapping (its format, ignored blocks) are gone.
+    /// The pending certificates as the engine reads them again: a single certificate as its DER, several as one
+    /// CERTIFICATE block each, in the order the check listed them. The engine finds the same certificates, roles, chain
+    /// and certificate findings in it as in the file they came from; only remarks about the file's wrapping (its format,
+    /// ignored blocks) are gone. (DER for one keeps a certificate near the size cap under it: Base64 adds a third.)
     /// </summary>
-    private static byte[] PendingBundle(ConversationData state) =>
-        Encoding.ASCII.GetBytes(string.Concat(state.Certificates.Select(der => new string(PemEncoding.Write("CERTIFICATE", der)) + "\n")));
+    private static byte[] PendingBundle(ConversationData state) => state.Certificates.Count == 1
+        ? state.Certificates[0]
+        : Encoding.ASCII.GetBytes(string.Concat(state.Certificates.Select(der => new string(PemEncoding.Write("CERTIFICATE", der)) + "\n")));
 
     private static FlowResult Say(ConversationData state, string text) => new(state, [new TextReply(text)]);
 }

@@ -124,10 +124,12 @@ internal static class FlowTestKit
         ConversationReference = "{}",
     };
 
-    /// <summary>The certificates in content the flow had checked: the DER of each PEM block, after checking that
-    /// the content is nothing but CERTIFICATE blocks.</summary>
+    /// <summary>The certificates in content the flow had checked: one DER as it is, else the DER of each PEM block,
+    /// after checking that the content is nothing but CERTIFICATE blocks.</summary>
     public static IReadOnlyList<byte[]> CertificateBlocks(ReadOnlyMemory<byte> content)
     {
+        if (content.Span is [0x30, ..])
+            return [content.ToArray()]; // one certificate goes to the engine as its DER
         var text = System.Text.Encoding.ASCII.GetString(content.Span);
         var blocks = new List<byte[]>();
         var rest = text.AsSpan();
