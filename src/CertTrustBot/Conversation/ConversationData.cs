@@ -47,8 +47,7 @@ public sealed record ConversationData
 
     private byte[][] _certificates = [];
 
-    /// <summary>The chosen environments. Kept as a plain array, so that even a serializer writing type names
-    /// (Bot Framework's TypeNameHandling.All) reads back what it wrote.</summary>
+    /// <summary>The chosen environments (a copy is kept, so a state is never changed through a list it was given).</summary>
     public IReadOnlyList<string> Environments
     {
         get => _environments;
