@@ -7,6 +7,20 @@ namespace CertTrustBot.Cards;
 /// <summary>The staff case card's data, drawn from a case: pure (the download links are made beforehand, by the staff desk).</summary>
 public static class StaffCaseContent
 {
+    /// <summary>
+    /// The certificates the staff card lists (and links), in order: the case's own, then those the customer sent as
+    /// answers to questions, each flagged as such.
+    /// </summary>
+    public static IReadOnlyList<(CaseCertificate Certificate, bool FromAnswer)> AllCertificates(SupportCase c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return
+        [
+            .. c.Certificates.Select(cert => (cert, false)),
+            .. c.History.SelectMany(e => e.Answer?.Certificates ?? []).Select(cert => (cert, true)),
+        ];
+    }
+
     /// <summary>The card of <paramref name="c"/> with the links made for its certificates, as of <paramref name="now"/>.</summary>
     public static StaffCaseCardData For(
         SupportCase c, string? notice, IReadOnlyList<Uri?> links, DateTimeOffset linksExpire, int slaBusinessDays, DateTimeOffset now)
@@ -17,13 +31,14 @@ public static class StaffCaseContent
         var installed = CaseTransitions.Installed(c);
         var remaining = CaseTransitions.Remaining(c, []);
         var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected);
-        var certificates = c.Certificates.Select((cert, i) =>
+        var certificates = AllCertificates(c).Select((entry, i) =>
         {
+            var (cert, fromAnswer) = entry;
             var daysLeft = (cert.NotAfter - now).TotalDays;
             var link = i < links.Count ? links[i] : null;
             return new StaffCertificateItem(
                 i + 1,
-                CardContent.Role(cert.Role),
+                CardContent.Role(cert.Role) + (fromAnswer ? " · sent as an answer" : ""),
                 cert.Subject.Length > 0 ? cert.Subject : "(no subject)",
                 cert.Issuer.Length > 0 ? cert.Issuer : "(no issuer)",
                 CardContent.DateTime(cert.NotAfter) + (daysLeft < 0

@@ -208,7 +208,8 @@ public sealed partial class ConversationFlow
         return Say(next,
             dropped +
             "Let's start. Send me the certificate your servers must trust: attach the .cer file, or paste its PEM text. " +
-            "It should be the **root CA** certificate of the external system (or a bundle with it), not a .pfx or a private key.");
+            "It should be the **root CA** certificate of the external system (or a bundle with it), not a .pfx or a private key." +
+            QuestionWaits(state));
     }
 
     private static FlowResult StartCheck(ConversationData state)
@@ -217,7 +218,7 @@ public sealed partial class ConversationFlow
             ? "I dropped the request you had started (nothing of it was stored). "
             : "";
         var next = Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.CheckOnly };
-        return Say(next, dropped + "Send me the certificate to check: attach the file or paste its PEM text. I'll only report on it; nothing is stored.");
+        return Say(next, dropped + "Send me the certificate to check: attach the file or paste its PEM text. I'll only report on it; nothing is stored." + QuestionWaits(state));
     }
 
     private static FlowResult Status(ConversationData state, string argument, TurnFacts facts)
@@ -344,9 +345,15 @@ public sealed partial class ConversationFlow
 
     // ---- Answers to staff questions ----------------------------------------------------------------------------
 
-    // Answers are taken in the 1:1 chat only, where the question was sent.
+    // Answers are taken in the 1:1 chat only, where the question was sent, and only while no request or check is in
+    // progress: what the customer sends during one belongs to it (they asked for it), and the question waits.
     private static bool AwaitsAnswer(ConversationData state, TurnFacts facts) =>
-        state.Questions.Count > 0 && facts.ChatKind == ChatKind.Personal;
+        state.Questions.Count > 0 && facts.ChatKind == ChatKind.Personal && state.Step == ConversationStep.Idle;
+
+    // Said when a request or check starts while a question waits, so the customer knows where their next file goes.
+    private static string QuestionWaits(ConversationData state) => state.Questions.Count == 0
+        ? ""
+        : $" (**{state.Questions[^1].CaseNumber}** still waits for your answer; once this is done or cancelled, your next message goes to it.)";
 
     // Everything a customer answers goes through the certificate engine first, as a request's file does: a key, a
     // .pfx or a file that is not a certificate is refused with the same words, and nothing of it is kept.

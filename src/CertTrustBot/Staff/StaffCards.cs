@@ -34,15 +34,16 @@ public sealed partial class StaffCards(
     private async Task<IReadOnlyList<Uri?>> LinksAsync(SupportCase supportCase, DateTimeOffset expires, CancellationToken cancellationToken)
     {
         var links = new List<Uri?>();
-        if (supportCase.Certificates.Count == 0)
+        var certificates = StaffCaseContent.AllCertificates(supportCase);
+        if (certificates.Count == 0)
             return links;
         try
         {
             var container = await containers.CertificatesAsync(cancellationToken).ConfigureAwait(false);
             Azure.Storage.Blobs.Models.UserDelegationKey? key = null;
-            for (var i = 0; i < supportCase.Certificates.Count; i++)
+            for (var i = 0; i < certificates.Count; i++)
             {
-                var blob = container.GetBlobClient(supportCase.Certificates[i].BlobName);
+                var blob = container.GetBlobClient(certificates[i].Certificate.BlobName);
                 var sas = new BlobSasBuilder(BlobSasPermissions.Read, expires)
                 {
                     BlobContainerName = blob.BlobContainerName,

@@ -164,6 +164,31 @@ public class StaffQuestionFlowTests
     }
 
     [Fact]
+    public void A_certificate_sent_after_new_request_goes_to_the_request_and_the_question_keeps_waiting()
+    {
+        var flow = NewFlow();
+        var started = flow.Handle(Waiting(), new TextMessage("new request"), Facts());
+        Assert.Contains("**CT-000042** still waits for your answer", Text(started), StringComparison.Ordinal);
+
+        var sent = flow.Handle(started.State, new FileReceived("root.cer", FileBytes), Facts());
+
+        var check = Assert.IsType<CheckCertificate>(sent.Effect);
+        Assert.Equal(CheckPurpose.NewCertificate, check.Purpose);
+        Assert.Equal([Question], sent.State.Questions);
+    }
+
+    [Fact]
+    public void Once_the_request_is_cancelled_the_next_message_answers_the_question_again()
+    {
+        var flow = NewFlow();
+        var cancelled = flow.Handle(Waiting(AwaitingCertificate()), new TextMessage("cancel"), Facts());
+
+        var answered = flow.Handle(cancelled.State, new TextMessage("erp.contoso.com"), Facts());
+
+        Assert.Equal(CheckPurpose.Answer, Assert.IsType<CheckCertificate>(answered.Effect).Purpose);
+    }
+
+    [Fact]
     public void In_a_channel_a_message_is_never_taken_as_the_answer()
     {
         var result = NewFlow().Handle(Waiting(), new TextMessage("erp.contoso.com"), Facts(ChatKind.Channel));

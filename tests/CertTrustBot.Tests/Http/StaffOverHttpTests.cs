@@ -306,6 +306,12 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         Assert.Equal(TestCertificates.RootDer, (await certificates.GetBlobClient(stored.BlobName).DownloadContentAsync()).Value.Content.ToArray());
         var inThread = await EventuallyAsync(() => _channel.For(thread.ConversationId) is { Count: > 0 } r ? r : null, "the certificate in the staff thread");
         Assert.Contains(stored.Sha1, AllText(inThread), StringComparison.Ordinal);
+        // The redrawn card lists it after the case's own certificate, with its own download link.
+        var card = await EventuallyAsync(() => AllText(staff.CurrentCard(thread)) is var text && text.Contains("sent as an answer", StringComparison.Ordinal) ? text : null, "the card with the answer's certificate");
+        Assert.Contains($"{caseNumber}-2.cer", card, StringComparison.Ordinal);
+        var links = staff.CurrentCard(thread).Descendants().OfType<JObject>().Where(o => (string?)o["type"] == "Action.OpenUrl").Select(o => (string)o["url"]!).ToList();
+        Assert.Equal(2, links.Count);
+        Assert.Contains(links, l => l.Contains($"/{caseNumber}/answers/", StringComparison.Ordinal));
     }
 
     public enum KeyAnswer
