@@ -89,15 +89,16 @@ public sealed partial class ConversationFlow
         Cancel,
     }
 
-    [GeneratedRegex(@"<at\b[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex Mention();
+    // Both run on message text, so both are linear in it: the non-backtracking engine (see PastedPem). A backtracking
+    // "<at\b[^>]*>.*?</at>" scanned to the end of the text from every "<at", quadratic in a message of "<at " repeated.
+    internal static readonly Regex Mention = new(@"<at\b[^>]*>.*?</at>",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline | PastedPem.Linear, TimeSpan.FromSeconds(1));
 
-    [GeneratedRegex(@"^CT-\d{1,12}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex CaseNumber();
+    internal static readonly Regex CaseNumber = new(@"^CT-\d{1,12}$", RegexOptions.IgnoreCase | PastedPem.Linear, TimeSpan.FromSeconds(1));
 
     private static (Command Command, string Argument) ParseCommand(string text)
     {
-        var plain = PastedPem.ToPlainText(Mention().Replace(text, " "));
+        var plain = PastedPem.ToPlainText(Mention.Replace(text, " "));
         var words = plain.ToLowerInvariant().Trim().TrimEnd('.', '!', '?').Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
             return (Command.None, "");
