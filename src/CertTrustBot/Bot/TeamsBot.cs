@@ -22,8 +22,10 @@ public sealed class TeamsBot(
 {
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
+        // The staff desk writes (the team learned, a case acted on): its calls never get the request's token, which
+        // only stops a turn that has not written yet (see RunTurnAsync).
         if (TeamIdOf(turnContext.Activity) is { } teamId)
-            await staff.TeamSeenAsync(teamId, TurnInputReader.TenantIdOf(turnContext.Activity), TeamsMessenger.ReferenceOf(turnContext.Activity, wholeChannel: true), cancellationToken);
+            await staff.TeamSeenAsync(teamId, TurnInputReader.TenantIdOf(turnContext.Activity), TeamsMessenger.ReferenceOf(turnContext.Activity, wholeChannel: true), CancellationToken.None);
         await base.OnTurnAsync(turnContext, cancellationToken);
     }
 
@@ -47,7 +49,7 @@ public sealed class TeamsBot(
         if (StaffAction.Read(invokeValue.Action?.Verb, values) is not { } action)
             return Message(400, "I don't know that action; the card may be from an older version.");
 
-        var result = await staff.ActAsync(action, StafferOf(turnContext.Activity), cancellationToken);
+        var result = await staff.ActAsync(action, StafferOf(turnContext.Activity), CancellationToken.None);
         if (result.Card is null)
             return Message(200, result.Message);
         return new AdaptiveCardInvokeResponse
@@ -72,11 +74,11 @@ public sealed class TeamsBot(
             return;
         }
 
-        var result = await staff.ActAsync(action, StafferOf(turnContext.Activity), cancellationToken);
+        var result = await staff.ActAsync(action, StafferOf(turnContext.Activity), CancellationToken.None);
         // The card itself is redrawn for everyone by the outbox; the clicker gets a line in the thread.
         var message = MessageFactory.Text(result.Message);
         message.TextFormat = TextFormatTypes.Markdown;
-        await turnContext.SendActivityAsync(message, cancellationToken);
+        await turnContext.SendActivityAsync(message, CancellationToken.None);
     }
 
     private async Task RunTurnAsync(ITurnContext turnContext, ConversationInput? input, CancellationToken cancellationToken)
@@ -84,12 +86,15 @@ public sealed class TeamsBot(
         if (input is null)
             return;
 
+        // The request's token (see MapTeamsBot) cuts the turn only while it reads: the download, the state, the checks
+        // and look-ups in the runner. The runner lets its writes complete; from the save on, nothing is cut either, so
+        // that what the runner wrote is recorded in the state and what was saved is told to the user.
         var facts = inputs.FactsOf(turnContext);
         var loaded = await states.LoadAsync(facts.ConversationKey, cancellationToken);
         var result = await runner.RunAsync(loaded.Data, input, facts, cancellationToken);
-        await states.SaveAsync(loaded, result.State, cancellationToken);
+        await states.SaveAsync(loaded, result.State, CancellationToken.None);
         if (result.Replies.Count > 0)
-            await turnContext.SendActivitiesAsync(replies.Render(result.Replies), cancellationToken);
+            await turnContext.SendActivitiesAsync(replies.Render(result.Replies), CancellationToken.None);
     }
 
     private static AdaptiveCardInvokeResponse Message(int status, string text) =>

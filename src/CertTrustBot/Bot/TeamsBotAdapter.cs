@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Azure;
 using CertTrustBot.Conversation;
 using CertTrustBot.Storage;
@@ -56,6 +57,9 @@ public sealed class TeamsBotAdapter : CloudAdapter
             "Sorry, I lost track of our conversation, so we start again: send me the certificate (a file, or its PEM text).",
         StorageConflictException =>
             "Another message in this conversation was being handled at the same moment, so I did not act on this one. Please send it again.",
+        // A RegexMatchTimeoutException is a TimeoutException, which IsStorageOutage would take for storage.
+        RegexMatchTimeoutException =>
+            "That message took me too long to read, so I did not act on it. If it holds a certificate, attach the certificate as a file instead.",
         _ when IsStorageOutage(exception) =>
             "My storage is temporarily unavailable, so I could not save anything. Please try again in a few minutes.",
         _ => "Sorry, something went wrong on my side and I could not handle that message. Please try again; if it keeps happening, contact the support desk.",
@@ -65,6 +69,7 @@ public sealed class TeamsBotAdapter : CloudAdapter
     {
         StorageUnavailableException => true,
         RequestFailedException { Status: 0 or >= 500 } => true,
+        RegexMatchTimeoutException => false, // reading a message, not storage
         HttpRequestException or TimeoutException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsStorageOutage),
         _ => exception.InnerException is { } inner && IsStorageOutage(inner),

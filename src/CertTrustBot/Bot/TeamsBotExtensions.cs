@@ -60,9 +60,12 @@ public static class TeamsBotExtensions
                 "MicrosoftAppId is empty: /api/messages accepts unauthenticated requests (local mode). Set MicrosoftAppType, MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId in any deployment.");
         }
 
-        // No request-aborted token: a channel that gives up waiting must not cut a turn in the middle of its writes.
+        // The request-aborted token: a channel that gives up waiting stops the turn's reading and checking (a download,
+        // a long message) instead of leaving it to run. It must not cut a turn in the middle of its writes, so the turn
+        // stops honouring it at its first write (TeamsBot.RunTurnAsync, ConversationRunner; the staff desk's turns
+        // write from the start and never pass it on).
         endpoints.MapPost("/api/messages", (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot) =>
-            adapter.ProcessAsync(request, response, bot, CancellationToken.None));
+            adapter.ProcessAsync(request, response, bot, request.HttpContext.RequestAborted));
         return endpoints;
     }
 }

@@ -41,6 +41,11 @@ public sealed partial class TurnInputReader(AttachmentDownloader downloader, IOp
         if (attachments.FirstOrDefault(IsDownloadable) is { } inline)
             return await DownloadInlineAsync(turnContext, inline, cancellationToken);
 
+        // Over the cap the text goes on as it came, unread (not even for the mention): the conversation refuses it by
+        // its length alone.
+        if (activity.Text is { Length: > TextMessage.MaxLength } tooLong)
+            return new TextMessage(tooLong);
+
         var text = activity.RemoveRecipientMention() ?? activity.Text;
         return string.IsNullOrWhiteSpace(text) ? null : new TextMessage(text.Trim());
     }

@@ -89,15 +89,16 @@ public sealed partial class ConversationFlow
         Cancel,
     }
 
-    [GeneratedRegex(@"<at\b[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex Mention();
+    // Both run on message text, so both are linear in it: the non-backtracking engine (see PastedPem). A backtracking
+    // "<at\b[^>]*>.*?</at>" scanned to the end of the text from every "<at", quadratic in a message of "<at " repeated.
+    internal static readonly Regex Mention = new(@"<at\b[^>]*>.*?</at>",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline | PastedPem.Linear, TimeSpan.FromSeconds(1));
 
-    [GeneratedRegex(@"^CT-\d{1,12}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex CaseNumber();
+    internal static readonly Regex CaseNumber = new(@"^CT-\d{1,12}$", RegexOptions.IgnoreCase | PastedPem.Linear, TimeSpan.FromSeconds(1));
 
     private static (Command Command, string Argument) ParseCommand(string text)
     {
-        var plain = PastedPem.ToPlainText(Mention().Replace(text, " "));
+        var plain = PastedPem.ToPlainText(Mention.Replace(text, " "));
         var words = plain.ToLowerInvariant().Trim().TrimEnd('.', '!', '?').Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
             return (Command.None, "");
@@ -110,12 +111,42 @@ public sealed partial class ConversationFlow
             "status" or "my cases" or "cases" => (Command.Status, ""),
             "cancel" or "stop" or "quit" or "abort" => (Command.Cancel, ""),
             _ when words[0] == "status" => (Command.Status, string.Join(' ', words[1..])),
-            _ when words.Length == 1 && CaseNumber().IsMatch(phrase) => (Command.Status, phrase),
+            _ when words.Length == 1 && CaseNumber.IsMatch(phrase) => (Command.Status, phrase),
             _ => (Command.None, phrase),
         };
     }
 
     private FlowResult OnText(ConversationData state, string text, TurnFacts facts)
+    {
+        // The length first, before anything reads the text (mention, tags, PEM): every step below is linear in the
+        // text, and this bounds the text.
+        if (text.Length > TextMessage.MaxLength)
+        {
+            return Say(state,
+                $"That message is too long for me to read ({(text.Length + 1023) / 1024} KB; I read up to {TextMessage.MaxLength / 1024} KB): " +
+                SendAFileInstead(state, facts));
+        }
+
+        try
+        {
+            return ReadText(state, text, facts);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A last guard (the patterns are linear): say what happened, not "storage unavailable" (see TeamsBotAdapter).
+            return Say(state, "That message took me too long to read, so I didn't act on it: " + SendAFileInstead(state, facts));
+        }
+    }
+
+    private static string SendAFileInstead(ConversationData state, TurnFacts facts) =>
+        (facts.ChatKind == ChatKind.Personal
+            ? "attach the certificate as a file instead."
+            : "send the certificate as a file in our 1:1 chat instead.") +
+        (AwaitsAnswer(state, facts)
+            ? $" I added nothing to **{state.Questions[^1].CaseNumber}**: its question still waits for your answer."
+            : "");
+
+    private FlowResult ReadText(ConversationData state, string text, TurnFacts facts)
     {
         // While a staff question waits, the next message is the answer; a command is still a command (one list for both).
         if (AwaitsAnswer(state, facts) && ParseCommand(text).Command == Command.None)
@@ -227,7 +258,7 @@ public sealed partial class ConversationFlow
             return Say(state, "Ask me for **status** in our 1:1 chat, so that your cases aren't shown to others here.");
         if (argument.Length == 0)
             return new FlowResult(state, [], new ShowStatus(facts.User, null));
-        if (!CaseNumber().IsMatch(argument))
+        if (!CaseNumber.IsMatch(argument))
             return Say(state, $"“{argument}” is not a case number. Case numbers look like **CT-000042**; type **status** to see all your cases.");
         return new FlowResult(state, [], new ShowStatus(facts.User, argument.ToUpperInvariant()));
     }

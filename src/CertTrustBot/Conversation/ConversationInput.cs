@@ -6,7 +6,15 @@ namespace CertTrustBot.Conversation;
 public abstract record ConversationInput;
 
 /// <summary>A text message, as typed or pasted (HTML from Teams is fine: pasted PEM is read out of the markup).</summary>
-public sealed record TextMessage(string Text) : ConversationInput;
+public sealed record TextMessage(string Text) : ConversationInput
+{
+    /// <summary>
+    /// The longest text read (UTF-16 characters, markup included). A longer message is refused before anything reads
+    /// it (no mention, tag or PEM search), with a message that says so. A pasted bundle of a few dozen certificates
+    /// fits easily; Teams itself sends far shorter messages.
+    /// </summary>
+    public const int MaxLength = 256 * 1024;
+}
 
 /// <summary>An Adaptive Card submit: the action's data merged with the card's inputs, including the <c>action</c> key.</summary>
 public sealed record CardAction(IReadOnlyDictionary<string, string> Values) : ConversationInput

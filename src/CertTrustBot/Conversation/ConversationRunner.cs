@@ -19,12 +19,23 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(facts);
 
+        cancellationToken.ThrowIfCancellationRequested();
         var step = flow.Handle(state, input, facts);
         var replies = new List<Reply>(step.Replies);
         for (var effects = 0; step.Effect is { } effect; effects++)
         {
             if (effects == MaxEffectsPerTurn)
                 throw new InvalidOperationException($"The conversation asked for more than {MaxEffectsPerTurn} effects in one turn.");
+
+            // The token (the request's: the channel gave up waiting) stops the turn only while it has only read. The
+            // first write (a case, an answer) and everything after it run to the end, with the state saved after: a
+            // turn is never cut between writes that belong together.
+            if (Writes(effect))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                cancellationToken = CancellationToken.None;
+            }
+
             var outcome = await ExecuteAsync(effect, facts, cancellationToken);
             step = flow.Resume(step.State, outcome, facts);
             replies.AddRange(step.Replies);
@@ -32,6 +43,8 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
 
         return new TurnResult(step.State, replies);
     }
+
+    private static bool Writes(ConversationEffect effect) => effect is SubmitCase or AnswerQuestion;
 
     private async Task<EffectOutcome> ExecuteAsync(ConversationEffect effect, TurnFacts facts, CancellationToken cancellationToken)
     {

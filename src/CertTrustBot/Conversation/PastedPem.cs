@@ -32,32 +32,40 @@ public sealed record PemExtraction(PemExtractionStatus Status, string Pem, IRead
 /// whatever its label, so that a pasted private key reaches the certificate check and is refused there, as a file
 /// would be. A message that is nothing but the Base64 of a DER certificate is read as one CERTIFICATE block.
 /// </summary>
-public static partial class PastedPem
+public static class PastedPem
 {
+    // Every pattern here runs on message text, so every one is linear in it by construction: the non-backtracking
+    // engine (one pass of an automaton, whatever the text), not the backtracking one, whose lazy ".*?" bodies and
+    // loops made a 256 KiB message of "-----BEGIN A" take seconds (one scan to the end for each BEGIN). HTML is not
+    // read with patterns at all (see ToPlainText). The timeouts stay as a last guard.
+    internal const RegexOptions Linear = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
     // Dash runs may have become en/em dashes (U+2010..U+2015) on the way; the label is upper-case words.
     private const string Dashes = @"[\-\u2010-\u2015]";
 
-    [GeneratedRegex(Dashes + @"+\s*BEGIN\s+(?<label>[A-Z0-9]+(?:[ \t\r\n]+[A-Z0-9]+)*?)\s*" + Dashes + "+(?<body>.*?)" + Dashes + @"+\s*END\s+(?<end>[A-Z0-9]+(?:[ \t\r\n]+[A-Z0-9]+)*)(?:\s*" + Dashes + "+|(?=\\s|$))",
-        RegexOptions.Singleline | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex Block();
+    // The END label ends at dashes, at white space or at the end of the text (a consumed white space instead of the
+    // look-ahead the backtracking pattern had: the non-backtracking engine has no look-arounds).
+    internal static readonly Regex Block = new(
+        Dashes + @"+\s*BEGIN\s+(?<label>[A-Z0-9]+(?:[ \t\r\n]+[A-Z0-9]+)*?)\s*" + Dashes + "+(?<body>.*?)" + Dashes +
+        @"+\s*END\s+(?<end>[A-Z0-9]+(?:[ \t\r\n]+[A-Z0-9]+)*)(?:\s*" + Dashes + @"+|\s|$)",
+        RegexOptions.Singleline | Linear, MatchTimeout);
 
-    [GeneratedRegex(Dashes + @"+\s*BEGIN\s+[A-Z]", RegexOptions.CultureInvariant)]
-    private static partial Regex BeginMarker();
+    internal static readonly Regex BeginMarker = new(Dashes + @"+\s*BEGIN\s+[A-Z]", Linear, MatchTimeout);
 
-    [GeneratedRegex(@"<\s*(br|/?p|/?pre|/?div|/?li|/?tr|/?code)\b[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex BreakingTag();
+    internal static readonly Regex Whitespace = new(@"\s+", Linear, MatchTimeout);
 
-    [GeneratedRegex(@"<[^>]*>", RegexOptions.CultureInvariant)]
-    private static partial Regex AnyTag();
+    internal static readonly Regex Base64 = new(@"^[A-Za-z0-9+/]+={0,2}$", Linear, MatchTimeout);
 
-    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
-    private static partial Regex Whitespace();
+    /// <summary>The patterns run on message text (tests check that they are all linear).</summary>
+    internal static IReadOnlyList<Regex> Patterns => [Block, BeginMarker, Whitespace, Base64];
 
-    [GeneratedRegex(@"^[A-Za-z0-9+/]+={0,2}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Base64();
-
-    /// <summary>Messages longer than this are not searched (a pasted bundle of a few dozen certificates fits easily).</summary>
-    public const int MaxMessageLength = 256 * 1024;
+    /// <summary>
+    /// Messages longer than this are not searched (a pasted bundle of a few dozen certificates fits easily); the
+    /// conversation refuses them before reading anything (<see cref="TextMessage.MaxLength"/>).
+    /// </summary>
+    public const int MaxMessageLength = TextMessage.MaxLength;
 
     public static PemExtraction Extract(string? message)
     {
@@ -67,11 +75,11 @@ public static partial class PastedPem
         var text = ToPlainText(message);
         var labels = new List<string>();
         var pem = new StringBuilder();
-        foreach (Match match in Block().Matches(text))
+        foreach (Match match in Block.Matches(text))
         {
-            var label = Whitespace().Replace(match.Groups["label"].Value, " ");
-            var end = Whitespace().Replace(match.Groups["end"].Value, " ");
-            var body = Whitespace().Replace(match.Groups["body"].Value, "");
+            var label = Whitespace.Replace(match.Groups["label"].Value, " ");
+            var end = Whitespace.Replace(match.Groups["end"].Value, " ");
+            var body = Whitespace.Replace(match.Groups["body"].Value, "");
             if (label != end || !IsBase64(body))
                 continue;
             AppendBlock(pem, label, body);
@@ -81,11 +89,11 @@ public static partial class PastedPem
         if (labels.Count > 0)
             return new PemExtraction(PemExtractionStatus.Found, pem.ToString(), labels);
 
-        if (BeginMarker().IsMatch(text))
+        if (BeginMarker.IsMatch(text))
             return new PemExtraction(PemExtractionStatus.Incomplete, "", []);
 
         // Only Base64, long enough to be a certificate, decoding to a DER SEQUENCE: the body without its BEGIN/END lines.
-        var bare = Whitespace().Replace(text, "");
+        var bare = Whitespace.Replace(text, "");
         if (bare.Length >= 200 && IsBase64(bare) && Convert.FromBase64String(bare) is [0x30, ..])
         {
             AppendBlock(pem, "CERTIFICATE", bare);
@@ -95,24 +103,90 @@ public static partial class PastedPem
         return PemExtraction.NotPem;
     }
 
-    /// <summary>The message as plain text: block-level tags as line breaks, other tags dropped, entities decoded.</summary>
+    // The longest entity read: named ones are at most 31 characters ("&CounterClockwiseContourIntegral;").
+    private const int MaxEntityLength = 32;
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BreakingTags =
+        new HashSet<string>(["br", "p", "pre", "div", "li", "tr", "code"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
+    /// The message as plain text: block-level tags (<c>br p pre div li tr code</c>, opening or closing) as line breaks,
+    /// other tags dropped, entities decoded, NBSP and zero-width characters as spaces. One pass from left to right:
+    /// each character is looked at a bounded number of times (a tag is read up to its '&gt;' and skipped; once no '&gt;'
+    /// is left, no '&lt;' is a tag; an entity is looked for at most <see cref="MaxEntityLength"/> characters ahead),
+    /// so the time is linear in the message whatever it holds. A '&lt;' that is never closed stays as text.
+    /// </summary>
     internal static string ToPlainText(string message)
     {
-        var text = BreakingTag().Replace(message, "\n");
-        text = AnyTag().Replace(text, "");
-        text = WebUtility.HtmlDecode(text);
-        var plain = new StringBuilder(text.Length);
-        foreach (var c in text)
+        ArgumentNullException.ThrowIfNull(message);
+        var plain = new StringBuilder(message.Length);
+        var tagsLeft = true;
+        var i = 0;
+        while (i < message.Length)
         {
-            // NBSP, zero-width and other separators that chat clients insert count as whitespace.
-            plain.Append(char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u200D' or '\uFEFF' ? (c is '\r' or '\n' ? c : ' ') : c);
+            var c = message[i];
+            if (c == '<' && tagsLeft)
+            {
+                var close = message.IndexOf('>', i + 1);
+                if (close >= 0)
+                {
+                    if (IsBreakingTag(message.AsSpan(i + 1, close - i - 1)))
+                        plain.Append('\n');
+                    i = close + 1;
+                    continue;
+                }
+
+                tagsLeft = false; // no '>' after this one, so none after any later '<' either
+            }
+            else if (c == '&' && EntityLength(message, i) is > 0 and var length)
+            {
+                foreach (var decoded in WebUtility.HtmlDecode(message.Substring(i, length)))
+                    AppendPlain(plain, decoded);
+                i += length;
+                continue;
+            }
+
+            AppendPlain(plain, c);
+            i++;
         }
 
         return plain.ToString();
     }
 
+    // NBSP, zero-width and other separators that chat clients insert count as whitespace.
+    private static void AppendPlain(StringBuilder plain, char c) =>
+        plain.Append(char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u200D' or '\uFEFF' ? (c is '\r' or '\n' ? c : ' ') : c);
+
+    // "<br/>", "< p class=x>", "</div>": the tag's name after optional white space and '/', as a whole word.
+    private static bool IsBreakingTag(ReadOnlySpan<char> tag)
+    {
+        tag = tag.TrimStart();
+        if (tag.StartsWith("/"))
+            tag = tag[1..];
+        var end = 0;
+        while (end < tag.Length && (char.IsLetterOrDigit(tag[end]) || tag[end] == '_'))
+            end++;
+        return end > 0 && BreakingTags.Contains(tag[..end]);
+    }
+
+    // The length of "&name;", "&#123;" or "&#x1F;" at index (0 if there is none): at most MaxEntityLength characters.
+    private static int EntityLength(string message, int index)
+    {
+        var limit = Math.Min(message.Length, index + 1 + MaxEntityLength);
+        for (var j = index + 1; j < limit; j++)
+        {
+            var c = message[j];
+            if (c == ';')
+                return j > index + 1 ? j - index + 1 : 0;
+            if (!char.IsAsciiLetterOrDigit(c) && c != '#')
+                return 0;
+        }
+
+        return 0;
+    }
+
     private static bool IsBase64(string body) =>
-        body.Length > 0 && body.Length % 4 == 0 && Base64().IsMatch(body) && Convert.TryFromBase64String(body, new byte[body.Length], out _);
+        body.Length > 0 && body.Length % 4 == 0 && Base64.IsMatch(body) && Convert.TryFromBase64String(body, new byte[body.Length], out _);
 
     private static void AppendBlock(StringBuilder pem, string label, string body)
     {

@@ -165,4 +165,45 @@ public sealed class TeamsBotTurnTests : IDisposable
             .AssertReply(reply => Assert.Single(reply.AsMessageActivity().Attachments)) // works again: the welcome
             .StartTestAsync();
     }
+
+    // Messages that took 6 s (256 KiB) to 50 s (1 MiB) of CPU when the tags, mentions and PEM blocks were searched with
+    // backtracking patterns. No timing here: the reading is linear by construction (see PastedPemTests); a regression
+    // shows as a turn cancelled after a generous 10 s instead of a test run that hangs.
+    public static TheoryData<string, int, string> HostileMessages => new()
+    {
+        { "<", 1024 * 1024, "That message is too long for me to read (1024 KB" },
+        { "<at ", 1024 * 1024, "That message is too long for me to read (1024 KB" },
+        { "<p ", 1024 * 1024, "That message is too long for me to read (1024 KB" },
+        { "-----BEGIN A", 1024 * 1024, "That message is too long for me to read (1024 KB" },
+        { "<", TextMessage.MaxLength, "I didn't get that." },
+        { "<at ", TextMessage.MaxLength, "I didn't get that." },
+        { "<p ", TextMessage.MaxLength, "I didn't get that." },
+        { "-----BEGIN A", TextMessage.MaxLength, "I see PEM text" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileMessages))]
+    public async Task Hostile_messages_get_an_answer_through_a_whole_turn(string repeated, int length, string answer)
+    {
+        var adapter = new TestAdapter();
+        var text = Conversation.PastedPemTests.Repeat(repeated, length);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        // On the thread pool, so that even a turn that never yields is abandoned when the token fires.
+        await Task.Run(() => adapter.ProcessActivityAsync(adapter.MakeActivity(text), Bot.OnTurnAsync, timeout.Token), timeout.Token)
+            .WaitAsync(timeout.Token);
+
+        Assert.StartsWith(answer, adapter.GetNextReply().AsMessageActivity().Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_that_was_given_up_stops_the_turn_before_it_reads_or_writes_anything()
+    {
+        var adapter = new TestAdapter();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            adapter.ProcessActivityAsync(adapter.MakeActivity("new request"), Bot.OnTurnAsync, new CancellationToken(canceled: true)));
+
+        Assert.Null(adapter.GetNextReply());
+        Assert.Null((await States.LoadAsync(KeyOf(adapter), CancellationToken.None)).ETag); // nothing saved
+    }
 }

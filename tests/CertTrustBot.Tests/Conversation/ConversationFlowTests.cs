@@ -204,6 +204,47 @@ public class ConversationFlowTests
         AssertUnchanged(state, result);
     }
 
+    // ---- The length cap: checked before anything reads the text ------------------------------------------
+
+    [Fact]
+    public void A_message_just_over_the_cap_is_refused_unread_and_changes_nothing()
+    {
+        // Read, it would be a certificate: refused, it was not read (no mention, tag or PEM search).
+        var pem = "<p>" + TestCertificates.Pem(TestCertificates.Root()).Replace("\n", "<br>", StringComparison.Ordinal) + "</p>";
+        var atTheCap = pem + string.Concat(Enumerable.Repeat("&nbsp;", (TextMessage.MaxLength - pem.Length) / 6)).PadRight(TextMessage.MaxLength - pem.Length);
+        Assert.Equal(TextMessage.MaxLength, atTheCap.Length);
+        Assert.IsType<CheckCertificate>(_flow.Handle(AwaitingCertificate(), new TextMessage(atTheCap), Facts()).Effect);
+
+        var state = AwaitingCertificate();
+        var result = _flow.Handle(state, new TextMessage(atTheCap + " "), Facts());
+
+        Assert.Null(result.Effect);
+        Assert.Equal(
+            "That message is too long for me to read (257 KB; I read up to 256 KB): attach the certificate as a file instead.",
+            Text(result));
+        AssertUnchanged(state, result);
+    }
+
+    [Fact]
+    public void Outside_the_1_1_chat_a_message_over_the_cap_is_sent_there_as_a_file()
+    {
+        var result = _flow.Handle(new ConversationData(), new TextMessage(new string('<', 1024 * 1024)), Facts(ChatKind.Channel));
+        Assert.Equal(
+            "That message is too long for me to read (1024 KB; I read up to 256 KB): send the certificate as a file in our 1:1 chat instead.",
+            Text(result));
+    }
+
+    [Fact]
+    public void A_staff_question_keeps_waiting_when_the_answer_is_over_the_cap()
+    {
+        var state = new ConversationData { Questions = [new PendingQuestion("CT-000042", 3, "Which host?", TestCertificates.Now)] };
+        var result = _flow.Handle(state, new TextMessage(new string('a', TextMessage.MaxLength + 1)), Facts());
+
+        Assert.Null(result.Effect);
+        Assert.EndsWith("I added nothing to **CT-000042**: its question still waits for your answer.", Text(result), StringComparison.Ordinal);
+        AssertUnchanged(state, result);
+    }
+
     [Fact]
     public void A_file_that_could_not_be_obtained_is_explained_and_changes_nothing()
     {

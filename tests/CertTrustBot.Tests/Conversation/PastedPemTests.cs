@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.RegularExpressions;
 using CertTrustBot.Conversation;
 
 namespace CertTrustBot.Tests.Conversation;
@@ -154,5 +155,60 @@ public class PastedPemTests
     public void Ordinary_messages_are_not_pem(string message)
     {
         Assert.Equal(PemExtractionStatus.None, PastedPem.Extract(message).Status);
+    }
+
+    // ---- Linear in the message, by construction ------------------------------------------------------------
+
+    // Hostile messages (no timing here: see TeamsBotTurnTests for the same texts through a whole turn).
+    public static TheoryData<string> HostileRepeats => ["<", "<at ", "<p ", "-----BEGIN A", "&", "&#", "<a", "-", "<p>-----BEGIN A"];
+
+    [Fact]
+    public void Every_pattern_that_reads_message_text_is_non_backtracking()
+    {
+        Regex[] patterns = [.. PastedPem.Patterns, ConversationFlow.Mention, ConversationFlow.CaseNumber];
+        Assert.All(patterns, p => Assert.True(p.Options.HasFlag(RegexOptions.NonBacktracking), $"{p} backtracks"));
+    }
+
+    [Theory]
+    [InlineData("<p>help</p>", "\nhelp\n")]
+    [InlineData("a<br/>b<BR>c< br >d</P>e<pre class=\"x\">f", "a\nb\nc\nd\ne\nf")]
+    [InlineData("<b>bold</b> <span style=\"x\">plain</span>", "bold plain")]
+    [InlineData("<preview>a</brief>", "a")] // a tag's name is a whole word: not <pre>, not <br>
+    [InlineData("<at>Bot</at> help", "Bot help")]
+    [InlineData("a < b and c > d", "a  d")] // as before: from '<' to the next '>' is a tag
+    [InlineData("1 < 2", "1 < 2")] // never closed: text
+    [InlineData("<<<", "<<<")]
+    [InlineData("x <a <b", "x <a <b")]
+    [InlineData("&lt;p&gt; &amp;lt; &#43;&#x2F; &nbsp;|&#x200B;|", "<p> &lt; +/  | |")] // entities decoded once, after tags
+    [InlineData("&&& &; &unknown; &amp", "&&& &; &unknown; &amp")]
+    [InlineData("R&D;x", "R&D;x")]
+    public void Plain_text_turns_block_tags_into_line_breaks_drops_other_tags_and_decodes_entities(string html, string expected)
+    {
+        Assert.Equal(expected, PastedPem.ToPlainText(html));
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileRepeats))]
+    public void Hostile_messages_up_to_the_cap_are_read_as_what_they_are(string repeated)
+    {
+        var text = Repeat(repeated, PastedPem.MaxMessageLength);
+        var expected = repeated.Contains("BEGIN", StringComparison.Ordinal) ? PemExtractionStatus.Incomplete : PemExtractionStatus.None;
+        Assert.Equal(expected, PastedPem.Extract(text).Status);
+    }
+
+    [Fact]
+    public void A_message_over_the_cap_is_not_searched()
+    {
+        var padded = RootPem + new string(' ', PastedPem.MaxMessageLength - RootPem.Length);
+        Assert.Equal(PemExtractionStatus.Found, PastedPem.Extract(padded).Status);
+        Assert.Equal(PemExtractionStatus.None, PastedPem.Extract(padded + " ").Status);
+    }
+
+    internal static string Repeat(string part, int length)
+    {
+        var text = new StringBuilder(length + part.Length);
+        while (text.Length < length)
+            text.Append(part);
+        return text.ToString(0, length);
     }
 }
