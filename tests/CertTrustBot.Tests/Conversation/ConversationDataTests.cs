@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CertTrustBot.Conversation;
@@ -8,11 +7,8 @@ namespace CertTrustBot.Tests.Conversation;
 /// <summary>The state as <see cref="ConversationStateStore"/> writes it: System.Text.Json with the record blobs' options.</summary>
 public class ConversationDataTests
 {
-    // The store's own options (BlobJson.Options is internal to the app): a copy here could drift from them unnoticed.
-    private static readonly JsonSerializerOptions StoreOptions = (JsonSerializerOptions)typeof(ConversationStateStore).Assembly
-        .GetType("CertTrustBot.Storage.BlobJson", throwOnError: true)!
-        .GetField("Options", BindingFlags.Public | BindingFlags.Static)!
-        .GetValue(null)!;
+    // The store's own options: a copy here could drift from them unnoticed.
+    private static readonly JsonSerializerOptions StoreOptions = CertTrustBot.Storage.BlobJson.Options;
 
     private static readonly ConversationData Full = new()
     {
