@@ -37,10 +37,10 @@ public static class TeamsBotExtensions
             });
 
         services.AddHttpClient();
-        services.AddSingleton<BotFrameworkAuthentication>(sp => new ReusedContractsAuthentication(new ConfigurationBotFrameworkAuthentication(
+        services.AddSingleton<BotFrameworkAuthentication>(sp => new ReusedContractsAuthentication(new RefusingAuthentication(new ConfigurationBotFrameworkAuthentication(
             sp.GetRequiredService<IConfiguration>(),
             httpClientFactory: sp.GetRequiredService<IHttpClientFactory>(),
-            logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>())));
+            logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>()))));
         services.AddSingleton<TeamsBotAdapter>();
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<TeamsBotAdapter>());
         services.AddSingleton<TurnInputReader>();
@@ -61,8 +61,23 @@ public static class TeamsBotExtensions
         }
 
         // No request-aborted token: a channel that gives up waiting must not cut a turn in the middle of its writes.
-        endpoints.MapPost("/api/messages", (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot) =>
-            adapter.ProcessAsync(request, response, bot, CancellationToken.None));
+        var authenticationLog = services.GetRequiredService<ILoggerFactory>().CreateLogger<RefusingAuthentication>();
+        endpoints.MapPost("/api/messages", async (HttpContext context, IBotFrameworkHttpAdapter adapter, IBot bot) =>
+        {
+            try
+            {
+                await adapter.ProcessAsync(context.Request, context.Response, bot, CancellationToken.None);
+            }
+            catch (BotAuthenticationRefusedException refused) when (!context.Response.HasStarted)
+            {
+                // Nothing ran: authentication comes before the turn, its state and its replies. Anyone on the internet
+                // can send this, so one line, no stack trace.
+                authenticationLog.LogWarning("Refused a request to /api/messages from {RemoteAddress}: {Reason}",
+                    context.Connection.RemoteIpAddress, refused.Message);
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+        });
         return endpoints;
     }
 }
