@@ -37,10 +37,10 @@ public static class TeamsBotExtensions
             });
 
         services.AddHttpClient();
-        services.AddSingleton<BotFrameworkAuthentication>(sp => new ReusedContractsAuthentication(new ConfigurationBotFrameworkAuthentication(
+        services.AddSingleton<BotFrameworkAuthentication>(sp => new ReusedContractsAuthentication(new RefusingAuthentication(new ConfigurationBotFrameworkAuthentication(
             sp.GetRequiredService<IConfiguration>(),
             httpClientFactory: sp.GetRequiredService<IHttpClientFactory>(),
-            logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>())));
+            logger: sp.GetRequiredService<ILogger<ConfigurationBotFrameworkAuthentication>>()))));
         services.AddSingleton<TeamsBotAdapter>();
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<TeamsBotAdapter>());
         services.AddSingleton<TurnInputReader>();
@@ -64,8 +64,23 @@ public static class TeamsBotExtensions
         // a long message) instead of leaving it to run. It must not cut a turn in the middle of its writes, so the turn
         // stops honouring it at its first write (TeamsBot.RunTurnAsync, ConversationRunner; the staff desk's turns
         // write from the start and never pass it on).
-        endpoints.MapPost("/api/messages", (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot) =>
-            adapter.ProcessAsync(request, response, bot, request.HttpContext.RequestAborted));
+        var authenticationLog = services.GetRequiredService<ILoggerFactory>().CreateLogger<RefusingAuthentication>();
+        endpoints.MapPost("/api/messages", async (HttpContext context, IBotFrameworkHttpAdapter adapter, IBot bot) =>
+        {
+            try
+            {
+                await adapter.ProcessAsync(context.Request, context.Response, bot, context.RequestAborted);
+            }
+            catch (BotAuthenticationRefusedException refused) when (!context.Response.HasStarted)
+            {
+                // Nothing ran: authentication comes before the turn, its state and its replies. Anyone on the internet
+                // can send this, so one line, no stack trace.
+                authenticationLog.LogWarning("Refused a request to /api/messages from {RemoteAddress}: {Reason}",
+                    context.Connection.RemoteIpAddress, refused.Message);
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+        });
         return endpoints;
     }
 }

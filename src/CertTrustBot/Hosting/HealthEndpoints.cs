@@ -7,8 +7,10 @@ namespace CertTrustBot.Hosting;
 public static class HealthEndpoints
 {
     /// <summary>
-    /// GET /healthz: 200 when every registered check (storage answers) is healthy, 503 otherwise, with a small JSON
-    /// body: {"status":"Unhealthy","checks":{"storage":{"status":"Unhealthy","description":"..."}}}.
+    /// GET /healthz: 200 when every registered check (storage answers) is healthy, 503 otherwise, with the status only:
+    /// {"status":"Unhealthy"}. The endpoints need no authentication, so what failed and why (the storage account, its
+    /// address, the exception) goes to the log, never to the response; the storage probe is cached for a few seconds
+    /// (Storage:HealthCheckCacheDuration), so calling these often does not load storage.
     /// GET /readyz: the checks tagged "ready" (storage), plain text, for a load balancer's readiness probe.
     /// GET /livez: 200 while the process answers, whatever storage does (a liveness probe must not restart
     /// instances because storage is down).
@@ -25,15 +27,6 @@ public static class HealthEndpoints
     {
         context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
-        var body = new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(
-                e => e.Key,
-                e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-        };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }));
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 }

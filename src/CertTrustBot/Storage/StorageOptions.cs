@@ -33,6 +33,9 @@ public sealed partial class StorageOptions
     /// <summary>How long the health check waits for storage to answer.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a health probe's result is reused: the health endpoints are public, storage is not theirs to load.</summary>
+    public TimeSpan HealthCheckCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     internal IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString))
@@ -52,6 +55,8 @@ public sealed partial class StorageOptions
             yield return $"{SectionName}:{nameof(MaxRetries)} must be between 0 and 10.";
         if (HealthCheckTimeout <= TimeSpan.Zero)
             yield return $"{SectionName}:{nameof(HealthCheckTimeout)} must be positive.";
+        if (HealthCheckCacheDuration < TimeSpan.Zero)
+            yield return $"{SectionName}:{nameof(HealthCheckCacheDuration)} must not be negative (zero probes storage on every call).";
     }
 
     private static bool IsWellFormed(string connectionString)

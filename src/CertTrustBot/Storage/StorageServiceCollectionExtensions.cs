@@ -32,6 +32,8 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton(sp => CreateServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<BlobContainers>();
+        // One instance, so that its cached probe outlives a request (AddCheck alone would create one per health run).
+        services.TryAddSingleton<BlobStorageHealthCheck>();
         services.AddHealthChecks().AddCheck<BlobStorageHealthCheck>("storage", tags: ["ready"]);
         return services;
     }

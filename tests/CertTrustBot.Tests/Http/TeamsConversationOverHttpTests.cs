@@ -204,7 +204,11 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
     public async Task Health_reports_whether_storage_answers()
     {
         await using var plug = new StoragePlug(azurite.BlobPort);
-        var bot = StartBot(new Dictionary<string, string?>(_storage) { ["ConnectionStrings:Storage"] = plug.ConnectionString });
+        var bot = StartBot(new Dictionary<string, string?>(_storage)
+        {
+            ["ConnectionStrings:Storage"] = plug.ConnectionString,
+            ["Storage:HealthCheckCacheDuration"] = "00:00:00", // probe on every call: the outage shows at once
+        });
         using var client = bot.CreateClient();
 
         using var up = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
@@ -214,9 +218,7 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
         Assert.Equal(HttpStatusCode.OK, up.StatusCode);
         Assert.Equal("Healthy", (string?)JObject.Parse(await up.Content.ReadAsStringAsync())["status"]);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
-        var body = JObject.Parse(await down.Content.ReadAsStringAsync());
-        Assert.Equal("Unhealthy", (string?)body["status"]);
-        Assert.Equal("Unhealthy", (string?)body["checks"]?["storage"]?["status"]);
+        Assert.Equal("{\"status\":\"Unhealthy\"}", await down.Content.ReadAsStringAsync()); // the status only
     }
 
     [Fact]

@@ -4,7 +4,11 @@ using CertTrustBot.Conversation;
 using CertTrustBot.Storage;
 using CertTrustBot.Tests.Cases;
 using CertTrustBot.Tests.Infrastructure;
+using Azure.Core;
+using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -69,6 +73,61 @@ public class StorageHealthTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+    }
+
+    [Fact]
+    public async Task During_an_outage_the_health_endpoints_say_Unhealthy_and_nothing_about_storage()
+    {
+        var closed = CaseDeskTests.ClosedPortConnectionString();
+        var configuration = new Dictionary<string, string?>(azurite.NewConfiguration()) { ["ConnectionStrings:Storage"] = closed };
+        using var factory = App(configuration);
+        using var client = factory.CreateClient();
+
+        var health = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("{\"status\":\"Unhealthy\"}", await health.Content.ReadAsStringAsync());
+        Assert.Equal("Unhealthy", await ready.Content.ReadAsStringAsync());
+        var port = new Uri(closed.Split("BlobEndpoint=")[1].TrimEnd(';')).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var body in new[] { await health.Content.ReadAsStringAsync(), await ready.Content.ReadAsStringAsync() })
+        {
+            Assert.DoesNotContain(AzuriteFixture.AccountName, body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(port, body, StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", body, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task Health_calls_within_the_cache_window_reach_storage_once()
+    {
+        var configuration = azurite.NewConfiguration();
+        var casesContainer = configuration["Storage:CasesContainer"]!;
+        var probes = new CountingPolicy(request => request.Method == RequestMethod.Get
+            && request.Uri.Path.EndsWith("/" + casesContainer, StringComparison.Ordinal)
+            && request.Uri.Query.Contains("restype=container", StringComparison.Ordinal)
+            && !request.Uri.Query.Contains("comp=", StringComparison.Ordinal));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var clientOptions = new BlobClientOptions();
+        clientOptions.AddPolicy(probes, HttpPipelinePosition.PerCall);
+        using var factory = App(configuration).WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(new BlobServiceClient(configuration["ConnectionStrings:Storage"], clientOptions));
+            services.AddSingleton<TimeProvider>(clock);
+        }));
+        using var client = factory.CreateClient();
+
+        var first = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var second = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var withinWindow = probes.Count;
+        clock.Advance(new StorageOptions().HealthCheckCacheDuration + TimeSpan.FromSeconds(1));
+        var later = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.All(new[] { first, second, ready, later }, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, withinWindow);
+        Assert.Equal(2, probes.Count);
     }
 
     [Fact]
