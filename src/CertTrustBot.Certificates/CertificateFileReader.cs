@@ -66,8 +66,9 @@ internal static class CertificateFileReader
             return result;
         }
 
-        // A private key anywhere in the file blocks it, even when the PEM around it is malformed.
-        var privateKey = span.IndexOf("PRIVATE KEY-----"u8) >= 0 || span.StartsWith("PuTTY-User-Key-File"u8);
+        // A private key anywhere in the file blocks it, even when the PEM around it is malformed, its markers are
+        // misspelt, or it has none (Base64 of its DER, a JSON Web Key): nothing of such a file may be kept.
+        var privateKey = PrivateKeyDetector.ContainsPrivateKey(span);
         if (privateKey)
         {
             result.Add(FindingCodes.FilePrivateKey,
@@ -261,6 +262,13 @@ internal static class CertificateFileReader
         if (kind == DerKind.Unknown && SafeContentType(span) == X509ContentType.Pfx) kind = DerKind.Pkcs12;
         if (length < span.Length && kind != DerKind.Pkcs12)
         {
+            if (kind == DerKind.PrivateKey || PrivateKeyDetector.ContainsPrivateKeyDer(bytes[length..]))
+            {
+                // A certificate and its key joined into one binary file: the key is what matters.
+                result.Format = CertificateFormat.PrivateKey;
+                AddDerPrivateKey(result, "contains");
+                return;
+            }
             result.Format = CertificateFormat.Unknown;
             result.Add(FindingCodes.FileTrailingData,
                 $"The file holds a {Describe(kind)} followed by {span.Length - length:N0} unexpected bytes. The file was probably damaged or two files were joined.",
@@ -289,9 +297,7 @@ internal static class CertificateFileReader
                 };
                 if (result.Format == CertificateFormat.PrivateKey)
                 {
-                    result.Add(FindingCodes.FilePrivateKey,
-                        "The file is a private key. A private key must never leave the server it belongs to: sent here it is now exposed, and whoever has it can impersonate that server.",
-                        "Ask the system's owner to replace (rotate) the key and its certificate, then send only the certificate (.cer, .crt or .pem).");
+                    AddDerPrivateKey(result, "is");
                 }
                 else if (result.Format == CertificateFormat.Unknown)
                 {
@@ -304,6 +310,11 @@ internal static class CertificateFileReader
                 break;
         }
     }
+
+    private static void AddDerPrivateKey(FileContents result, string isOrContains) =>
+        result.Add(FindingCodes.FilePrivateKey,
+            $"The file {isOrContains} a private key. A private key must never leave the server it belongs to: sent here it is now exposed, and whoever has it can impersonate that server.",
+            "Ask the system's owner to replace (rotate) the key and its certificate, then send only the certificate (.cer, .crt or .pem).");
 
     private static void AddNotACertificate(CertificateFormat format, FileContents result)
     {
@@ -482,15 +493,13 @@ internal static class CertificateFileReader
                     var authSafe = top.ReadSequence();
                     return authSafe.ReadObjectIdentifier().StartsWith("1.2.840.113549.1.7.", StringComparison.Ordinal) ? DerKind.Pkcs12 : DerKind.Unknown;
                 }
-                if (next.HasSameClassAndValue(Asn1Tag.Sequence) || next.HasSameClassAndValue(Asn1Tag.Integer) || next.HasSameClassAndValue(Asn1Tag.PrimitiveOctetString))
+                // PKCS#8 (0, algorithm, key), PKCS#1 RSA (0, n, e, d...), SEC1 EC (1, key) or DSA private keys, parsed
+                // in full; or a PKCS#1 public key (n, e).
+                if (PrivateKeyDetector.IsPrivateKeyDer(der)) return DerKind.PrivateKey;
+                if (next.HasSameClassAndValue(Asn1Tag.Integer))
                 {
-                    // PKCS#8 (0, algorithm, key), PKCS#1 RSA (0, n, e, d...), SEC1 EC (1, key) private keys, or PKCS#1 public (n, e).
-                    if (next.HasSameClassAndValue(Asn1Tag.Integer))
-                    {
-                        top.ReadIntegerBytes();
-                        return top.HasData ? DerKind.PrivateKey : DerKind.PublicKey;
-                    }
-                    return DerKind.PrivateKey;
+                    top.ReadIntegerBytes();
+                    return top.HasData ? DerKind.Unknown : DerKind.PublicKey;
                 }
                 return DerKind.Unknown;
             }
@@ -503,7 +512,7 @@ internal static class CertificateFileReader
             {
                 // AlgorithmIdentifier first: SubjectPublicKeyInfo (algorithm, BIT STRING) or EncryptedPrivateKeyInfo (algorithm, OCTET STRING).
                 if (second.HasSameClassAndValue(Asn1Tag.PrimitiveBitString)) return DerKind.PublicKey;
-                if (second.HasSameClassAndValue(Asn1Tag.PrimitiveOctetString)) return DerKind.PrivateKey;
+                if (second.HasSameClassAndValue(Asn1Tag.PrimitiveOctetString) && PrivateKeyDetector.IsPrivateKeyDer(der)) return DerKind.PrivateKey;
                 return DerKind.Unknown;
             }
             // Signed structures: (to-be-signed, algorithm, signature). Tell them apart by the to-be-signed part.

@@ -63,4 +63,27 @@ public class ExitCodeTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("directory", run.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_certificate_followed_by_a_bare_base64_key_exits_2_with_the_private_key_finding()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var path = Path.Combine(Path.GetTempPath(), $"certtrust-key-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(path, File.ReadAllText(TestFiles.IsrgRootX1) + "\n" + Convert.ToBase64String(key.ExportECPrivateKey(), Base64FormattingOptions.InsertLineBreaks) + "\n");
+        try
+        {
+            var run = CliRun.Of(new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero), "check", "--json", path);
+
+            Assert.Equal(2, run.ExitCode);
+            using var json = System.Text.Json.JsonDocument.Parse(run.Stdout);
+            var file = json.RootElement.GetProperty("files")[0];
+            Assert.Equal("block", file.GetProperty("verdict").GetString());
+            Assert.Equal("private-key", file.GetProperty("format").GetString());
+            Assert.Contains(file.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "file.private-key");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
