@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -262,17 +261,15 @@ public class PrivateKeyTests
 
     [Theory]
     [MemberData(nameof(HostilePatterns))]
-    public void A_megabyte_of_near_misses_is_checked_quickly(string pattern)
+    public void A_megabyte_of_near_misses_is_not_taken_for_a_key(string pattern)
     {
+        // How long it takes is measured in the benchmarks (HostileInputBenchmarks), as a ratio, not asserted here.
         var content = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(pattern, 1_000_000 / pattern.Length)));
 
-        var watch = Stopwatch.StartNew();
         var report = Check(content, "hostile.txt");
-        watch.Stop();
 
         Assert.Equal(Verdict.Block, report.Verdict);
         Assert.False(report.Has(FindingCodes.FilePrivateKey));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}"); // quadratic work would take minutes
     }
 
     private static void AssertExposedKey(CertificateReport report)
