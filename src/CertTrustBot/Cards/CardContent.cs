@@ -6,7 +6,7 @@ using CertTrustBot.Certificates;
 namespace CertTrustBot.Cards;
 
 /// <summary>Turns the engine's report and the case desk's records into the cards' pre-formatted data.</summary>
-internal static class CardContent
+public static class CardContent
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 

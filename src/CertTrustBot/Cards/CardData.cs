@@ -3,6 +3,8 @@ namespace CertTrustBot.Cards;
 // The data each card template is filled with. Serialised with camelCase names, so `${fileName}` in a template reads
 // FileName. Everything a card shows is pre-formatted text here (dates, colours, labels), so templates stay free of
 // logic beyond `$when` on booleans, and a Slack edge can render the same records as Block Kit.
+// Every string here is shown literally (the templates escape it where Markdown renders); a MarkdownText is the bot's
+// own Markdown, with any outside value in it put through Markdown.Literal.
 
 /// <summary>The names of the templates in <c>cards/</c>.</summary>
 public static class CardNames
@@ -40,16 +42,16 @@ public static class CardActions
     public const string HostNameInput = "hostName";
 }
 
-public sealed record CommandItem(string Command, string Description);
+public sealed record CommandItem(string Command, MarkdownText Description);
 
 /// <param name="InProgress">A note on the request in progress, or empty.</param>
 public sealed record WelcomeCardData(
     string Title,
     string Intro,
-    string WhatToSend,
+    MarkdownText WhatToSend,
     IReadOnlyList<CommandItem> Commands,
     bool HasInProgress,
-    string InProgress,
+    MarkdownText InProgress,
     bool CanRequest);
 
 /// <summary>One certificate as the report and confirmation cards show it.</summary>
@@ -110,7 +112,7 @@ public sealed record EnvironmentPickerCardData(
     int OtherMaxLength,
     string HostName,
     bool HasError,
-    string Error);
+    MarkdownText Error);
 
 /// <param name="HostResultColor">good when the host is among the certificate's names, warning otherwise.</param>
 public sealed record ConfirmationCardData(
@@ -126,7 +128,7 @@ public sealed record ConfirmationCardData(
     IReadOnlyList<FindingItem> Warnings,
     string ExpectedCompletion);
 
-public sealed record NextStepItem(string Text);
+public sealed record NextStepItem(MarkdownText Text);
 
 public sealed record CaseReceiptCardData(
     string CaseNumber,
@@ -153,9 +155,9 @@ public sealed record StatusCardData(
     string Title,
     bool HasCases,
     IReadOnlyList<StatusItem> Cases,
-    string Note);
+    MarkdownText Note);
 
-public sealed record ErrorCardData(string Title, string Message, bool HasHint, string Hint);
+public sealed record ErrorCardData(string Title, string Message, bool HasHint, MarkdownText Hint);
 
 /// <summary>One certificate of a case as the staff card shows it, with a short-lived read-only link to its .cer.</summary>
 public sealed record StaffCertificateItem(
@@ -219,4 +221,4 @@ public sealed record CaseUpdateCardData(
     string Status,
     string Environments,
     string Certificates,
-    string Hint);
+    MarkdownText Hint);
