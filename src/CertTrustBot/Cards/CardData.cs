@@ -98,7 +98,18 @@ public sealed record CertificateReportCardData(
     bool HasFindings,
     IReadOnlyList<FindingItem> Findings,
     bool HasDetails,
-    IReadOnlyList<FindingItem> Details);
+    IReadOnlyList<FindingItem> Details)
+{
+    /// <summary>A large bundle: <see cref="Summary"/> counts its certificates by role and verdict.</summary>
+    public bool HasSummary { get; init; }
+
+    public string Summary { get; init; } = "";
+
+    /// <summary>"… and N more certificates" when some are not shown.</summary>
+    public bool HasMore { get; init; }
+
+    public string More { get; init; } = "";
+}
 
 public sealed record ChoiceItem(string Title, string Value);
 
@@ -126,7 +137,13 @@ public sealed record ConfirmationCardData(
     string HostResultColor,
     bool HasWarnings,
     IReadOnlyList<FindingItem> Warnings,
-    string ExpectedCompletion);
+    string ExpectedCompletion)
+{
+    /// <summary>"… and N more certificates" when a large bundle's are not all shown.</summary>
+    public bool HasMore { get; init; }
+
+    public string More { get; init; } = "";
+}
 
 public sealed record NextStepItem(MarkdownText Text);
 
@@ -206,7 +223,18 @@ public sealed record StaffCaseCardData(
     bool CanStart,
     bool CanInstall,
     IReadOnlyList<ChoiceItem> InstallChoices,
-    string InstallSelected);
+    string InstallSelected)
+{
+    /// <summary>A large bundle: "… and N more certificates" that the card does not show.</summary>
+    public bool HasMoreCertificates { get; init; }
+
+    public string MoreCertificates { get; init; } = "";
+
+    /// <summary>A long history: "… N earlier events" above the latest ones.</summary>
+    public bool HasEarlier { get; init; }
+
+    public string Earlier { get; init; } = "";
+}
 
 /// <summary>What the customer is told in their chat when staff change their case.</summary>
 /// <param name="Color">good, warning, attention or accent.</param>

@@ -539,7 +539,11 @@ public sealed partial class ConversationFlow
             hostColor,
             report.Verdict == Verdict.Warn,
             CardContent.Warnings(report),
-            CardContent.LongDate(ExpectedCompletion(facts.Clock.GetUtcNow())));
+            CardContent.LongDate(ExpectedCompletion(facts.Clock.GetUtcNow())))
+        {
+            HasMore = CardContent.MoreCertificates(report).Length > 0,
+            More = CardContent.MoreCertificates(report),
+        };
         return new CardReply(CardNames.Confirmation, data, $"Please confirm: {state.FileName} for {data.Environments}.");
     }
 
