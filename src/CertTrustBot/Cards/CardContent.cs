@@ -6,7 +6,7 @@ using CertTrustBot.Certificates;
 namespace CertTrustBot.Cards;
 
 /// <summary>Turns the engine's report and the case desk's records into the cards' pre-formatted data.</summary>
-internal static class CardContent
+public static class CardContent
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -16,6 +16,14 @@ internal static class CardContent
 
     public static string LongDate(DateTimeOffset value) => value.UtcDateTime.ToString("dddd d MMMM yyyy", Invariant);
 
+    // Teams refuses a card over about 28 KB (counted as UTF-16): a certificate takes about 2.5 KB of the report card, so
+    // a large bundle gets a summary instead, the certificates that matter first, then "and N more".
+    /// <summary>The most certificates a card shows in full; a larger bundle gets a summary.</summary>
+    public const int MaxCertificatesShown = 4;
+
+    /// <summary>The most findings (and, separately, details) a card lists.</summary>
+    public const int MaxFindingsShown = 4;
+
     public static CertificateReportCardData Report(CertificateReport report)
     {
         var (text, color) = report.Verdict switch
@@ -24,13 +32,17 @@ internal static class CardContent
             Verdict.Warn => ("⚠️ Accepted with warnings", "warning"),
             _ => ("⛔ Blocked", "attention"),
         };
-        var findings = report.Findings.Where(f => f.Severity != Severity.Info)
-            .OrderByDescending(f => f.Severity).Select(f => Finding(f, report)).ToList();
-        var details = report.Findings.Where(f => f.Severity == Severity.Info).Select(f => Finding(f, report)).ToList();
-        var chain = report.Chain.Count > 1
-            ? string.Join(" → ", report.Chain.Where(i => i >= 0 && i < report.Certificates.Count)
-                .Select(i => $"#{i + 1} {CommonName(report.Certificates[i].Subject)}"))
-            : "";
+        var allFindings = report.Findings.Where(f => f.Severity != Severity.Info).OrderByDescending(f => f.Severity).ToList();
+        var findings = allFindings.Take(MaxFindingsShown).Select(f => Finding(f, report)).ToList();
+        var allDetails = report.Findings.Where(f => f.Severity == Severity.Info).ToList();
+        var details = allDetails.Take(MaxFindingsShown).Select(f => Finding(f, report)).ToList();
+        if (allDetails.Count > details.Count)
+            details.Add(new FindingItem("Info", "", "default", More(allDetails.Count - details.Count, "note"), false, "", "", ""));
+        var links = report.Chain.Where(i => i >= 0 && i < report.Certificates.Count)
+            .Select(i => $"#{i + 1} {CommonName(report.Certificates[i].Subject)}").ToList();
+        if (links.Count > MaxCertificatesShown + 1)
+            links = [.. links.Take(3), More(links.Count - 5, "certificate"), .. links.TakeLast(2)];
+        var chain = links.Count > 1 ? string.Join(" → ", links) : "";
         return new CertificateReportCardData(
             report.FileName,
             report.Verdict.ToString(),
@@ -39,18 +51,76 @@ internal static class CardContent
             report.Headline,
             chain.Length > 0,
             chain,
-            report.Certificates.Select(c => Certificate(c, report)).ToList(),
+            Certificates(report),
             findings.Count > 0,
             findings,
             details.Count > 0,
-            details);
+            details)
+        {
+            HasSummary = report.Certificates.Count > MaxCertificatesShown,
+            Summary = Summary(report),
+            HasMore = report.Certificates.Count > MaxCertificatesShown || allFindings.Count > findings.Count,
+            More = MoreOf(report, allFindings.Count - findings.Count),
+        };
     }
 
+    /// <summary>The certificates a card shows: all of a small bundle; of a large one, those that matter first.</summary>
     public static IReadOnlyList<CertificateItem> Certificates(CertificateReport report) =>
-        report.Certificates.Select(c => Certificate(c, report)).ToList();
+        Shown(report).Select(c => Certificate(c, report)).ToList();
 
-    public static IReadOnlyList<FindingItem> Warnings(CertificateReport report) =>
-        report.Findings.Where(f => f.Severity == Severity.Warn).Select(f => Finding(f, report)).ToList();
+    public static IReadOnlyList<FindingItem> Warnings(CertificateReport report)
+    {
+        var warnings = report.Findings.Where(f => f.Severity == Severity.Warn).ToList();
+        var shown = warnings.Take(MaxFindingsShown).Select(f => Finding(f, report)).ToList();
+        if (warnings.Count > shown.Count)
+            shown.Add(new FindingItem("Warn", "⚠️", "warning", More(warnings.Count - shown.Count, "warning") + ", listed on the report", false, "", "", ""));
+        return shown;
+    }
+
+    /// <summary>"and N more …" under the certificates of a large bundle, or "".</summary>
+    public static string MoreCertificates(CertificateReport report) => MoreOf(report, 0);
+
+    // What matters first: the certificate(s) that go to Trusted Root, then those with a blocking finding, then with a
+    // warning; the rest in file order. Shown in file order.
+    private static List<CertificateDetails> Shown(CertificateReport report)
+    {
+        if (report.Certificates.Count <= MaxCertificatesShown)
+            return [.. report.Certificates];
+        int Rank(CertificateDetails c)
+        {
+            if (report.TrustedRootIndex == c.Index || c.Role is CertificateRole.Root or CertificateRole.SelfSignedLeaf)
+                return 0;
+            var worst = report.Findings.Where(f => f.CertificateIndex == c.Index).Select(f => f.Severity).DefaultIfEmpty(Severity.Info).Max();
+            return worst switch { Severity.Block => 1, Severity.Warn => 2, _ => 3 };
+        }
+
+        return [.. report.Certificates.OrderBy(Rank).ThenBy(c => c.Index).Take(MaxCertificatesShown).OrderBy(c => c.Index)];
+    }
+
+    private static string Summary(CertificateReport report)
+    {
+        var roles = string.Join(", ", report.Certificates.GroupBy(c => c.Role).OrderBy(g => g.Key)
+            .Select(g => string.Create(Invariant, $"{g.Count()} {Role(g.Key)}")));
+        var worst = report.Certificates.Select(c => report.Findings.Where(f => f.CertificateIndex == c.Index)
+            .Select(f => f.Severity).DefaultIfEmpty(Severity.Info).Max()).ToList();
+        var verdicts = string.Create(Invariant,
+            $"{worst.Count(w => w == Severity.Block)} blocked, {worst.Count(w => w == Severity.Warn)} with warnings, {worst.Count(w => w == Severity.Info)} fine");
+        return string.Create(Invariant, $"{report.Certificates.Count} certificates ({roles}); {verdicts}. ") +
+            $"Shown: the {MaxCertificatesShown} that matter most (what goes to the Trusted Root store, then what is blocked or warned).";
+    }
+
+    private static string MoreOf(CertificateReport report, int moreFindings)
+    {
+        var parts = new List<string>();
+        if (report.Certificates.Count > MaxCertificatesShown)
+            parts.Add(More(report.Certificates.Count - MaxCertificatesShown, "certificate"));
+        if (moreFindings > 0)
+            parts.Add(More(moreFindings, "finding"));
+        return parts.Count == 0 ? "" : string.Join("; ", parts) + " not shown on this card.";
+    }
+
+    public static string More(int count, string what) =>
+        string.Create(Invariant, $"… and {count} more {what}{(count == 1 ? "" : "s")}");
 
     public static CertificateItem Certificate(CertificateDetails c, CertificateReport report)
     {

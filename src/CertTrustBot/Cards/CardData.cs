@@ -3,6 +3,8 @@ namespace CertTrustBot.Cards;
 // The data each card template is filled with. Serialised with camelCase names, so `${fileName}` in a template reads
 // FileName. Everything a card shows is pre-formatted text here (dates, colours, labels), so templates stay free of
 // logic beyond `$when` on booleans, and a Slack edge can render the same records as Block Kit.
+// Every string here is shown literally (the templates escape it where Markdown renders); a MarkdownText is the bot's
+// own Markdown, with any outside value in it put through Markdown.Literal.
 
 /// <summary>The names of the templates in <c>cards/</c>.</summary>
 public static class CardNames
@@ -40,16 +42,16 @@ public static class CardActions
     public const string HostNameInput = "hostName";
 }
 
-public sealed record CommandItem(string Command, string Description);
+public sealed record CommandItem(string Command, MarkdownText Description);
 
 /// <param name="InProgress">A note on the request in progress, or empty.</param>
 public sealed record WelcomeCardData(
     string Title,
     string Intro,
-    string WhatToSend,
+    MarkdownText WhatToSend,
     IReadOnlyList<CommandItem> Commands,
     bool HasInProgress,
-    string InProgress,
+    MarkdownText InProgress,
     bool CanRequest);
 
 /// <summary>One certificate as the report and confirmation cards show it.</summary>
@@ -96,7 +98,18 @@ public sealed record CertificateReportCardData(
     bool HasFindings,
     IReadOnlyList<FindingItem> Findings,
     bool HasDetails,
-    IReadOnlyList<FindingItem> Details);
+    IReadOnlyList<FindingItem> Details)
+{
+    /// <summary>A large bundle: <see cref="Summary"/> counts its certificates by role and verdict.</summary>
+    public bool HasSummary { get; init; }
+
+    public string Summary { get; init; } = "";
+
+    /// <summary>"… and N more certificates" when some are not shown.</summary>
+    public bool HasMore { get; init; }
+
+    public string More { get; init; } = "";
+}
 
 public sealed record ChoiceItem(string Title, string Value);
 
@@ -110,7 +123,7 @@ public sealed record EnvironmentPickerCardData(
     int OtherMaxLength,
     string HostName,
     bool HasError,
-    string Error);
+    MarkdownText Error);
 
 /// <param name="HostResultColor">good when the host is among the certificate's names, warning otherwise.</param>
 public sealed record ConfirmationCardData(
@@ -124,9 +137,15 @@ public sealed record ConfirmationCardData(
     string HostResultColor,
     bool HasWarnings,
     IReadOnlyList<FindingItem> Warnings,
-    string ExpectedCompletion);
+    string ExpectedCompletion)
+{
+    /// <summary>"… and N more certificates" when a large bundle's are not all shown.</summary>
+    public bool HasMore { get; init; }
 
-public sealed record NextStepItem(string Text);
+    public string More { get; init; } = "";
+}
+
+public sealed record NextStepItem(MarkdownText Text);
 
 public sealed record CaseReceiptCardData(
     string CaseNumber,
@@ -153,9 +172,9 @@ public sealed record StatusCardData(
     string Title,
     bool HasCases,
     IReadOnlyList<StatusItem> Cases,
-    string Note);
+    MarkdownText Note);
 
-public sealed record ErrorCardData(string Title, string Message, bool HasHint, string Hint);
+public sealed record ErrorCardData(string Title, string Message, bool HasHint, MarkdownText Hint);
 
 /// <summary>One certificate of a case as the staff card shows it, with a short-lived read-only link to its .cer.</summary>
 public sealed record StaffCertificateItem(
@@ -204,7 +223,18 @@ public sealed record StaffCaseCardData(
     bool CanStart,
     bool CanInstall,
     IReadOnlyList<ChoiceItem> InstallChoices,
-    string InstallSelected);
+    string InstallSelected)
+{
+    /// <summary>A large bundle: "… and N more certificates" that the card does not show.</summary>
+    public bool HasMoreCertificates { get; init; }
+
+    public string MoreCertificates { get; init; } = "";
+
+    /// <summary>A long history: "… N earlier events" above the latest ones.</summary>
+    public bool HasEarlier { get; init; }
+
+    public string Earlier { get; init; } = "";
+}
 
 /// <summary>What the customer is told in their chat when staff change their case.</summary>
 /// <param name="Color">good, warning, attention or accent.</param>
@@ -219,4 +249,4 @@ public sealed record CaseUpdateCardData(
     string Status,
     string Environments,
     string Certificates,
-    string Hint);
+    MarkdownText Hint);

@@ -21,6 +21,13 @@ namespace CertTrustBot.Cards;
 /// </list>
 /// A path the data does not have is a template bug and throws <see cref="CardTemplateException"/>, so that the card
 /// test catches it; a null value renders as an empty string.
+/// <para>
+/// Where Teams renders Markdown (a TextBlock's <c>text</c>, a fact's <c>title</c> and <c>value</c>), every data string
+/// is put in escaped (<see cref="Markdown.Literal"/>), unless it is a <see cref="MarkdownText"/>: the template's own
+/// words may use Markdown, the data's show literally. Escaping here, at the one point every card goes through, rather
+/// than in each card's builder, means a new card or field cannot forget it; and only here is it known whether a value
+/// lands in text (escaped) or in an action's data, a URL or an input's value (kept as it is).
+/// </para>
 /// </summary>
 public sealed class CardTemplates
 {
@@ -91,31 +98,40 @@ public sealed class CardTemplates
 
     private sealed record Scope(JsonNode? Data, JsonNode? Root, int? Index, string TemplateName);
 
+    // Where a template string lands: plain (kept as it is), Markdown text (data escaped), or a list of facts.
+    private enum Place
+    {
+        Plain,
+        Markdown,
+        Facts,
+    }
+
     // One template node can expand to none (dropped by $when, empty $data array), one, or many (repeated by $data).
-    private static List<JsonNode?> ExpandNode(JsonNode? node, Scope scope)
+    private static List<JsonNode?> ExpandNode(JsonNode? node, Scope scope, Place place = Place.Plain)
     {
         switch (node)
         {
             case JsonObject obj:
-                return ExpandObject(obj, scope);
+                return ExpandObject(obj, scope, isFact: place == Place.Facts);
             case JsonArray array:
                 var items = new JsonArray();
                 foreach (var item in array)
                 {
-                    foreach (var expanded in ExpandNode(item, scope))
+                    foreach (var expanded in ExpandNode(item, scope, place == Place.Facts ? Place.Facts : Place.Plain))
                         items.Add(expanded);
                 }
 
                 return [items];
             case JsonValue value when value.TryGetValue<string>(out var text):
-                return [ExpandString(text, scope)];
+                return [ExpandString(text, scope, place == Place.Markdown)];
             default:
                 return [node?.DeepClone()];
         }
     }
 
-    private static List<JsonNode?> ExpandObject(JsonObject obj, Scope scope)
+    private static List<JsonNode?> ExpandObject(JsonObject obj, Scope scope, bool isFact = false)
     {
+        var isTextBlock = obj["type"] is JsonValue type && type.TryGetValue<string>(out var typeName) && typeName == "TextBlock";
         var scopes = new List<Scope>();
         if (obj.TryGetPropertyValue("$data", out var dataBinding))
         {
@@ -148,7 +164,14 @@ public sealed class CardTemplates
             {
                 if (key is "$data" or "$when")
                     continue;
-                var expanded = ExpandNode(value, itemScope);
+                var place = key switch
+                {
+                    "text" when isTextBlock => Place.Markdown,
+                    "title" or "value" when isFact => Place.Markdown,
+                    "facts" => Place.Facts,
+                    _ => Place.Plain,
+                };
+                var expanded = ExpandNode(value, itemScope, place);
                 switch (expanded.Count)
                 {
                     case 0:
@@ -171,7 +194,7 @@ public sealed class CardTemplates
     private static JsonNode? WhenValue(JsonNode? when, Scope scope) =>
         when is JsonValue v && v.TryGetValue<string>(out var text) ? ExpandString(text, scope) : when;
 
-    private static JsonNode? ExpandString(string text, Scope scope)
+    private static JsonNode? ExpandString(string text, Scope scope, bool markdown = false)
     {
         var start = text.IndexOf("${", StringComparison.Ordinal);
         if (start < 0)
@@ -179,7 +202,12 @@ public sealed class CardTemplates
 
         // A string that is exactly one expression keeps the value's type (booleans, numbers, arrays for $data).
         if (start == 0 && FindClose(text, 2) == text.Length - 1)
-            return Evaluate(text[2..^1], scope)?.DeepClone();
+        {
+            var whole = Evaluate(text[2..^1], scope);
+            return IsMarkdownText(whole, out _) || (markdown && whole is JsonValue v && v.TryGetValue<string>(out _))
+                ? JsonValue.Create(AsText(whole, text, scope, markdown))
+                : whole?.DeepClone();
+        }
 
         var builder = new StringBuilder();
         var position = 0;
@@ -189,7 +217,7 @@ public sealed class CardTemplates
             var close = FindClose(text, start + 2);
             if (close < 0)
                 throw new CardTemplateException($"{scope.TemplateName}: unclosed '${{' in \"{text}\".");
-            builder.Append(AsText(Evaluate(text[(start + 2)..close], scope), text, scope));
+            builder.Append(AsText(Evaluate(text[(start + 2)..close], scope), text, scope, markdown));
             position = close + 1;
             start = text.IndexOf("${", position, StringComparison.Ordinal);
         }
@@ -223,18 +251,27 @@ public sealed class CardTemplates
         return -1;
     }
 
-    private static string AsText(JsonNode? value, string text, Scope scope) => value switch
+    private static string AsText(JsonNode? value, string text, Scope scope, bool markdown) => value switch
     {
         null => "",
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ when IsMarkdownText(value, out var own) => own,
+        JsonValue v when v.TryGetValue<string>(out var s) => markdown ? Markdown.Literal(s) : s,
         JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
         JsonValue v => v.ToJsonString(),
         _ => throw new CardTemplateException($"{scope.TemplateName}: \"{text}\" puts a list or an object inside a text."),
     };
 
+    // A MarkdownText as serialised: {"$markdown": "…"}.
+    private static bool IsMarkdownText(JsonNode? value, out string markdown)
+    {
+        markdown = "";
+        return value is JsonObject { Count: 1 } o && o[MarkdownText.Marker] is JsonValue m && m.TryGetValue(out markdown!);
+    }
+
     private static bool IsTrue(JsonNode? value) => value switch
     {
         null => false,
+        _ when IsMarkdownText(value, out var markdown) => markdown.Length > 0,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
         JsonValue v when v.TryGetValue<string>(out var s) => s.Length > 0,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number =>
@@ -322,6 +359,7 @@ public sealed class CardTemplates
                 ("empty", 1) => JsonValue.Create(args[0] switch
                 {
                     null => true,
+                    _ when IsMarkdownText(args[0], out var markdown) => markdown.Length == 0,
                     JsonArray a => a.Count == 0,
                     JsonObject o => o.Count == 0,
                     JsonValue v when v.TryGetValue<string>(out var s) => s.Length == 0,

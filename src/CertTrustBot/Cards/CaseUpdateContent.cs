@@ -61,7 +61,7 @@ public static class CaseUpdateContent
             CardContent.Status(supportCase with { Status = happened.Status }).Status,
             string.Join(", ", supportCase.Environments),
             CardContent.CaseCertificates(supportCase.Certificates),
-            n.Hint);
+            new MarkdownText(n.Hint));
         return new CardReply(CardNames.CaseUpdate, data, n.Detail is null ? n.Headline : $"{n.Headline}: {n.Detail}");
     }
 

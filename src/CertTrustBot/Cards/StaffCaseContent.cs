@@ -21,6 +21,12 @@ public static class StaffCaseContent
         ];
     }
 
+    /// <summary>A large bundle's staff card lists this many (its certificates carry download links, so weigh more).</summary>
+    public const int MaxCertificatesInSummary = 3;
+
+    /// <summary>The most history events the card lists: the latest, under "… N earlier events".</summary>
+    public const int MaxHistoryShown = 8;
+
     /// <summary>The card of <paramref name="c"/> with the links made for its certificates, as of <paramref name="now"/>.</summary>
     public static StaffCaseCardData For(
         SupportCase c, string? notice, IReadOnlyList<Uri?> links, DateTimeOffset linksExpire, int slaBusinessDays, DateTimeOffset now)
@@ -31,9 +37,16 @@ public static class StaffCaseContent
         var installed = CaseTransitions.Installed(c);
         var remaining = CaseTransitions.Remaining(c, []);
         var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected);
-        var certificates = AllCertificates(c).Select((entry, i) =>
+        // A large bundle: the roots (what goes to Trusted Root) first, then the rest, up to the card's share (see CardContent);
+        // certificates the customer sent as answers come after the case's own.
+        var all = AllCertificates(c);
+        var shown = all.Select((entry, i) => (entry.Certificate, entry.FromAnswer, i))
+            .OrderBy(x => x.Certificate.Role is "Root" or "SelfSignedLeaf" ? 0 : 1).ThenBy(x => x.i)
+            .Take(all.Count <= CardContent.MaxCertificatesShown ? CardContent.MaxCertificatesShown : MaxCertificatesInSummary)
+            .OrderBy(x => x.i).ToList();
+        var certificates = shown.Select(x =>
         {
-            var (cert, fromAnswer) = entry;
+            var (cert, fromAnswer, i) = x;
             var daysLeft = (cert.NotAfter - now).TotalDays;
             var link = i < links.Count ? links[i] : null;
             return new StaffCertificateItem(
@@ -51,13 +64,17 @@ public static class StaffCaseContent
                 link?.ToString() ?? "",
                 $"{c.CaseNumber}-{i + 1}.cer");
         }).ToList();
-        var findings = c.Findings.Select(f => f.Severity switch
+        var findings = c.Findings.OrderByDescending(f => f.Severity).Take(CardContent.MaxFindingsShown).Select(f => f.Severity switch
         {
             Certificates.Severity.Block => new StaffFindingItem("⛔ Blocked", "attention", f.Message),
             Certificates.Severity.Warn => new StaffFindingItem("⚠️ Warning", "warning", f.Message),
             _ => new StaffFindingItem("ℹ️ Note", "default", f.Message),
         }).ToList();
-        var history = c.History.Select(e => new HistoryItem(CardContent.DateTime(e.At), e.Actor, Describe(e))).ToList();
+        if (c.Findings.Count > findings.Count)
+            findings.Add(new StaffFindingItem("ℹ️", "default", CardContent.More(c.Findings.Count - findings.Count, "finding")));
+        var earlier = Math.Max(0, c.History.Count - MaxHistoryShown);
+        var history = c.History.Skip(earlier).Select(e => new HistoryItem(CardContent.DateTime(e.At), Shortened(e.Actor, 80), Shortened(Describe(e), MaxEventLength))).ToList();
+        var moreCertificates = all.Count - shown.Count;
         return new StaffCaseCardData(
             c.CaseNumber,
             c.ETag ?? "",
@@ -85,8 +102,21 @@ public static class StaffCaseContent
             c.Status is CaseStatus.Submitted or CaseStatus.NeedsInformation,
             open && remaining.Count > 0,
             remaining.Select(e => new ChoiceItem(e, e)).ToList(),
-            string.Join(",", remaining));
+            string.Join(",", remaining))
+        {
+            HasMoreCertificates = moreCertificates > 0,
+            MoreCertificates = moreCertificates > 0
+                ? CardContent.More(moreCertificates, "certificate") + $", not shown here: take them from the certificates container ({c.CaseNumber}-1.cer to {c.CaseNumber}-{all.Count}.cer)."
+                : "",
+            HasEarlier = earlier > 0,
+            Earlier = earlier > 0 ? string.Create(CultureInfo.InvariantCulture, $"… {earlier} earlier event{(earlier == 1 ? "" : "s")}") : "",
+        };
     }
+
+    /// <summary>The longest event text the card shows (questions and answers run to 1,000 and 2,000 characters).</summary>
+    public const int MaxEventLength = 200;
+
+    private static string Shortened(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1).TrimEnd(), "…");
 
     private static string Describe(CaseEvent e) => e.Kind switch
     {

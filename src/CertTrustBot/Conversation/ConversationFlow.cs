@@ -51,8 +51,8 @@ public sealed partial class ConversationFlow
             FileReceived file when AwaitsAnswer(state, facts) => OnAnswer(state, file.FileName, file.Content, null),
             FileReceived file => OnCertificate(state, file.FileName, file.Content, facts),
             FileUnavailable missing => Say(state,
-                (string.IsNullOrWhiteSpace(missing.FileName) ? "I couldn't get that file" : $"I couldn't get **{missing.FileName}**") +
-                $": {missing.Reason.TrimEnd('.')}. " +
+                (string.IsNullOrWhiteSpace(missing.FileName) ? "I couldn't get that file" : $"I couldn't get **{Markdown.Literal(missing.FileName)}**") +
+                $": {Markdown.Literal(missing.Reason.TrimEnd('.'))}. " +
                 (facts.ChatKind == ChatKind.Personal
                     ? "Attach the .cer file again, or paste its PEM text into a message."
                     : "Send the file in our 1:1 chat, or paste its PEM text into a message.")),
@@ -192,22 +192,22 @@ public sealed partial class ConversationFlow
         var personal = facts.ChatKind == ChatKind.Personal;
         List<CommandItem> commands =
         [
-            new("new request", personal ? "Ask for a certificate to be trusted by your cloud servers." : "Ask for a certificate to be trusted (in our 1:1 chat)."),
-            new("check", "Get a report on a certificate; nothing is stored."),
-            new("status", "See your cases; **status CT-000042** shows one case."),
-            new("cancel", "Stop the request in progress; nothing is stored."),
+            new("new request", new(personal ? "Ask for a certificate to be trusted by your cloud servers." : "Ask for a certificate to be trusted (in our 1:1 chat).")),
+            new("check", new("Get a report on a certificate; nothing is stored.")),
+            new("status", new("See your cases; **status CT-000042** shows one case.")),
+            new("cancel", new("Stop the request in progress; nothing is stored.")),
         ];
         var inProgress = InProgress(state);
         var data = new WelcomeCardData(
             "Certificate trust requests",
             "I get a certificate trusted by your cloud servers: I check it, ask which environments need it, and open a support case. " +
             "Support staff add it to the Trusted Root store of every front-end server and I tell you when it's done.",
-            "Send the **root CA certificate** of the external system your servers call (.cer, .crt or .pem, DER or Base64), " +
-            "or paste its PEM text. Never send a .pfx or a private key." +
-            (personal ? "" : " Files reach me only in our 1:1 chat."),
+            new MarkdownText("Send the **root CA certificate** of the external system your servers call (.cer, .crt or .pem, DER or Base64), " +
+                "or paste its PEM text. Never send a .pfx or a private key." +
+                (personal ? "" : " Files reach me only in our 1:1 chat.")),
             commands,
             inProgress.Length > 0,
-            inProgress,
+            new MarkdownText(inProgress),
             personal);
         return new FlowResult(state, [new CardReply(CardNames.Welcome, data, "What I do, what to send, and the commands: new request, check, status, cancel.")]);
     }
@@ -215,12 +215,12 @@ public sealed partial class ConversationFlow
     private static string InProgress(ConversationData state) => (state.Step, state.Mode) switch
     {
         (ConversationStep.Idle, _) when state.Questions.Count > 0 =>
-            $"Support staff wait for your answer on **{state.Questions[^1].CaseNumber}**: {state.Questions[^1].Question}",
+            $"Support staff wait for your answer on **{state.Questions[^1].CaseNumber}**: {Markdown.Literal(state.Questions[^1].Question)}",
         (ConversationStep.Idle, _) => "",
         (ConversationStep.AwaitingCertificate, ConversationMode.CheckOnly) => "You asked for a check: I'm waiting for the certificate.",
         (ConversationStep.AwaitingCertificate, _) => "You have a request in progress: I'm waiting for the certificate.",
-        (ConversationStep.AwaitingEnvironments, _) => $"You have a request in progress for **{state.FileName}**: I'm waiting for the environments.",
-        _ => $"You have a request in progress for **{state.FileName}**: it waits for your confirmation.",
+        (ConversationStep.AwaitingEnvironments, _) => $"You have a request in progress for **{Markdown.Literal(state.FileName)}**: I'm waiting for the environments.",
+        _ => $"You have a request in progress for **{Markdown.Literal(state.FileName)}**: it waits for your confirmation.",
     };
 
     private FlowResult StartRequest(ConversationData state, TurnFacts facts)
@@ -259,7 +259,7 @@ public sealed partial class ConversationFlow
         if (argument.Length == 0)
             return new FlowResult(state, [], new ShowStatus(facts.User, null));
         if (!CaseNumber.IsMatch(argument))
-            return Say(state, $"“{argument}” is not a case number. Case numbers look like **CT-000042**; type **status** to see all your cases.");
+            return Say(state, $"“{Markdown.Literal(argument)}” is not a case number. Case numbers look like **CT-000042**; type **status** to see all your cases.");
         return new FlowResult(state, [], new ShowStatus(facts.User, argument.ToUpperInvariant()));
     }
 
@@ -301,7 +301,7 @@ public sealed partial class ConversationFlow
         // Pasted text is always "pasted-certificate.pem": "X instead of X" would read as a mistake.
         yield return new TextReply(name == state.FileName
             ? "I'll use this certificate instead of the one you sent before."
-            : $"I'll use **{name}** instead of **{state.FileName}**.");
+            : $"I'll use **{Markdown.Literal(name)}** instead of **{Markdown.Literal(state.FileName)}**.");
     }
 
     private FlowResult OnChecked(ConversationData state, CertificateReport report, CheckCertificate check, TurnFacts facts)
@@ -364,11 +364,12 @@ public sealed partial class ConversationFlow
     {
         var blocks = report.Findings.Where(f => f.Severity == Severity.Block).ToList();
         if (blocks.Count == 0)
-            return $"I can't accept **{report.FileName}**.";
+            return $"I can't accept **{Markdown.Literal(report.FileName)}**.";
         var first = blocks[0];
-        var reason = $"I can't accept **{report.FileName}**: {first.Message.TrimEnd('.')}.";
+        // The engine's messages quote the certificate's names: literal too.
+        var reason = $"I can't accept **{Markdown.Literal(report.FileName)}**: {Markdown.Literal(first.Message.TrimEnd('.'))}.";
         if (first.Advice.Length > 0)
-            reason += $" {first.Advice.TrimEnd('.')}.";
+            reason += $" {Markdown.Literal(first.Advice.TrimEnd('.'))}.";
         if (blocks.Count > 1)
             reason += $" (The report lists {blocks.Count} problems.)";
         return reason;
@@ -445,7 +446,7 @@ public sealed partial class ConversationFlow
         // Answered, or the case no longer waits: either way no question of that case waits in this chat any more.
         var next = state with { Questions = state.Questions.Where(q => q.CaseNumber != number).ToList() };
         var still = next.Questions.Count > 0
-            ? $" **{next.Questions[^1].CaseNumber}** still waits for your answer to: {next.Questions[^1].Question}"
+            ? $" **{next.Questions[^1].CaseNumber}** still waits for your answer to: {Markdown.Literal(next.Questions[^1].Question)}"
             : "";
         return answered.Result switch
         {
@@ -558,7 +559,7 @@ public sealed partial class ConversationFlow
             _environments.OtherMaxLength,
             submitted?.SubmittedHost ?? state.HostName ?? "",
             error is not null,
-            error ?? "");
+            new MarkdownText(error ?? "")); // EnvironmentChoice's errors escape what the customer typed
         return new CardReply(CardNames.EnvironmentPicker, data, "Which environments need this certificate?");
     }
 
@@ -576,7 +577,11 @@ public sealed partial class ConversationFlow
             hostColor,
             report.Verdict == Verdict.Warn,
             CardContent.Warnings(report),
-            CardContent.LongDate(ExpectedCompletion(facts.Clock.GetUtcNow())));
+            CardContent.LongDate(ExpectedCompletion(facts.Clock.GetUtcNow())))
+        {
+            HasMore = CardContent.MoreCertificates(report).Length > 0,
+            More = CardContent.MoreCertificates(report),
+        };
         return new CardReply(CardNames.Confirmation, data, $"Please confirm: {state.FileName} for {data.Environments}.");
     }
 
@@ -626,9 +631,9 @@ public sealed partial class ConversationFlow
             CardContent.DateTime(submitted.CreatedAt),
             CardContent.LongDate(expected),
             [
-                new($"Support staff add the certificate to the Trusted Root store of every front-end server of {environments}."),
-                new("I'll tell you here when it's installed, or if they need anything from you."),
-                new($"Type **status {submitted.CaseNumber}** at any time to see where it stands."),
+                new(new($"Support staff add the certificate to the Trusted Root store of every front-end server of {Markdown.Literal(environments)}.")),
+                new(new("I'll tell you here when it's installed, or if they need anything from you.")),
+                new(new($"Type **status {submitted.CaseNumber}** at any time to see where it stands.")),
             ]);
         return new FlowResult(next, [new CardReply(CardNames.CaseReceipt, data,
             $"Case {submitted.CaseNumber} opened; expected by {CardContent.Date(expected)}.")]);
@@ -641,7 +646,7 @@ public sealed partial class ConversationFlow
             var visible = found.Cases.Where(c => IsVisibleTo(c, facts.User)).ToList();
             if (visible.Count == 0)
                 return Say(state, $"I couldn't find **{number}** among your cases. Type **status** to see all of them.");
-            var one = new StatusCardData($"Case {number}", true, visible.Select(CardContent.Status).ToList(), "");
+            var one = new StatusCardData($"Case {number}", true, visible.Select(CardContent.Status).ToList(), MarkdownText.Empty);
             return new FlowResult(state, [new CardReply(CardNames.Status, one, $"{number}: {one.Cases[0].Status}")]);
         }
 
@@ -652,7 +657,7 @@ public sealed partial class ConversationFlow
         var note = cases.Count > shown
             ? $"The {shown} newest of your {cases.Count} cases. Type **status CT-…** for an older one."
             : "";
-        var data = new StatusCardData("Your cases", true, cases.Take(shown).Select(CardContent.Status).ToList(), note);
+        var data = new StatusCardData("Your cases", true, cases.Take(shown).Select(CardContent.Status).ToList(), new MarkdownText(note));
         return new FlowResult(state, [new CardReply(CardNames.Status, data, $"You have {cases.Count} case(s).")]);
     }
 
@@ -678,7 +683,7 @@ public sealed partial class ConversationFlow
             CheckCertificate => ("Couldn't look up your earlier requests", "Nothing was changed. Press **Continue** on the environment card again in a minute."),
             _ => ("Couldn't read your cases", "Type **status** again in a minute."),
         };
-        var data = new ErrorCardData(title, StorageUnavailableMessage, true, hint);
+        var data = new ErrorCardData(title, StorageUnavailableMessage, true, new MarkdownText(hint));
         return new FlowResult(state, [new CardReply(CardNames.Error, data, StorageUnavailableMessage)]);
     }
 

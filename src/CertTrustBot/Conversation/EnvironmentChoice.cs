@@ -32,7 +32,7 @@ public sealed record EnvironmentChoice(
         {
             var match = known.FirstOrDefault(k => string.Equals(k, selected, StringComparison.OrdinalIgnoreCase));
             if (match is null)
-                return Fail($"“{selected}” is not one of the environments I know. Pick from the list, or type the name under **Other environment**.");
+                return Fail($"“{Markdown.Literal(selected)}” is not one of the environments I know. Pick from the list, or type the name under **Other environment**.");
             if (!chosen.Contains(match))
                 chosen.Add(match);
         }
@@ -42,7 +42,7 @@ public sealed record EnvironmentChoice(
             if (!EnvironmentName.IsValid(other, catalog.OtherMaxLength))
             {
                 return Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"The other environment “{other}” can only have letters, digits, spaces and dashes, at most {catalog.OtherMaxLength} characters. Type one name."));
+                    $"The other environment “{Markdown.Literal(other)}” can only have letters, digits, spaces and dashes, at most {catalog.OtherMaxLength} characters. Type one name."));
             }
 
             var match = known.FirstOrDefault(k => string.Equals(k, other, StringComparison.OrdinalIgnoreCase)) ?? other;
@@ -90,7 +90,7 @@ public static class HostNames
         if (host.Contains('*', StringComparison.Ordinal))
             return (null, "Give the one host name your servers call (such as erp.example.com), not a wildcard.");
 
-        var invalid = $"“{host}” is not a valid host name: use letters, digits and dashes in labels separated by dots, such as erp.example.com.";
+        var invalid = $"“{Markdown.Literal(host)}” is not a valid host name: use letters, digits and dashes in labels separated by dots, such as erp.example.com.";
         if (host.EndsWith('.'))
             host = host[..^1];
         string ascii;

@@ -1,3 +1,4 @@
+using CertTrustBot.Cards;
 using CertTrustBot.Cases;
 using CertTrustBot.Cases.Events;
 using CertTrustBot.Conversation;
@@ -53,14 +54,15 @@ public sealed class StaffChannelConsumer(StaffStore store, StaffCards cards, ICh
 
     private static string AnswerText(SupportCase record, CaseAnswer answer)
     {
-        var who = record.Requester.DisplayName;
+        // A text message renders Markdown: the customer's name, words and certificate names show literally.
+        var who = Markdown.Literal(record.Requester.DisplayName);
         var parts = new List<string>();
         if (!string.IsNullOrWhiteSpace(answer.Text))
-            parts.Add($"{who} answered:\n\n{answer.Text}");
+            parts.Add($"{who} answered:\n\n{Markdown.Literal(answer.Text)}");
         if (answer.Certificates.Count > 0)
         {
             parts.Add($"{who} answered with {answer.Certificates.Count} certificate(s), checked and stored beside the case's own: " +
-                string.Join("; ", answer.Certificates.Select(c => $"{c.Subject} (SHA-1 {c.Sha1})")) + ". Press Refresh on the card for its links.");
+                string.Join("; ", answer.Certificates.Select(c => $"{Markdown.Literal(c.Subject)} (SHA-1 {c.Sha1})")) + ". Press Refresh on the card for its links.");
         }
         return string.Join("\n\n", parts);
     }

@@ -126,7 +126,7 @@ public static class StaffRules
         {
             var unknown = action.Environments.Where(e => !current.Environments.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
             if (unknown.Count > 0)
-                return new Unchanged($"{Join(unknown)} is not an environment of {current.CaseNumber}. Nothing was changed.");
+                return new Unchanged($"{Cards.Markdown.Literal(Join(unknown))} is not an environment of {current.CaseNumber}. Nothing was changed.");
             chosen = action.Environments.Count == 0
                 ? [.. remaining]
                 : current.Environments.Where(e => action.Environments.Contains(e, StringComparer.OrdinalIgnoreCase) && !installed.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();

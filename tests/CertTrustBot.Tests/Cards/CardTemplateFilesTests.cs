@@ -48,7 +48,7 @@ public class CardTemplateFilesTests
     public void The_picker_submits_the_environments_action_with_the_request_id_and_cancel_without_inputs()
     {
         var data = new EnvironmentPickerCardData("req-7", "root.cer", [new("Test", "Test"), new("Production", "Production")],
-            "Production", "", 40, "", false, "");
+            "Production", "", 40, "", false, MarkdownText.Empty);
         var card = _templates.Render(CardNames.EnvironmentPicker, data);
 
         var actions = card["actions"]!.AsArray();
@@ -74,10 +74,11 @@ public class CardTemplateFilesTests
     [Fact]
     public void Text_from_the_user_is_inserted_as_text_and_never_read_as_a_template()
     {
-        var data = new ErrorCardData("${title}", "\"quoted\" <b>not html</b> ${message} \\ end", false, "");
+        var data = new ErrorCardData("${title}", "\"quoted\" <b>not html</b> ${message} \\ end", false, MarkdownText.Empty);
         var card = _templates.Render(CardNames.Error, data);
         var texts = card["body"]![0]!["items"]!.AsArray().Select(i => i!["text"]!.GetValue<string>()).ToList();
-        Assert.Equal(["${title}", "\"quoted\" <b>not html</b> ${message} \\ end"], texts);
+        // Escaped for Markdown, which the TextBlock renders; the same text once the Markdown is read.
+        Assert.Equal(["${title}", "\"quoted\" \\<b\\>not html\\</b\\> ${message} \\\\ end"], texts);
     }
 
     [Fact]

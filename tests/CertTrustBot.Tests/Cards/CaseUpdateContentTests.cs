@@ -58,7 +58,7 @@ public class CaseUpdateContentTests
         Assert.Contains("support staff (Grace Hopper) ask", data.Message, StringComparison.Ordinal);
         Assert.Equal("Question", data.DetailTitle);
         Assert.Equal("Which host calls it?", data.Detail);
-        Assert.Contains("next message", data.Hint, StringComparison.Ordinal);
+        Assert.Contains("next message", data.Hint.Value, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class CaseUpdateContentTests
 
         Assert.Equal("CT-000042 was rejected", data.Headline);
         Assert.Equal("This is the server's own certificate.", data.Detail);
-        Assert.Contains("new request", data.Hint, StringComparison.Ordinal);
+        Assert.Contains("new request", data.Hint.Value, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class ConversationFlowTests
 
         var welcome = SingleCard<WelcomeCardData>(result, CardNames.Welcome);
         Assert.Equal(["new request", "check", "status", "cancel"], welcome.Commands.Select(c => c.Command));
-        Assert.Contains("root CA certificate", welcome.WhatToSend, StringComparison.Ordinal);
+        Assert.Contains("root CA certificate", welcome.WhatToSend.Value, StringComparison.Ordinal);
         Assert.True(welcome.CanRequest);
         Assert.False(welcome.HasInProgress);
         AssertUnchanged(state, result);
@@ -47,7 +47,7 @@ public class ConversationFlowTests
 
         var welcome = SingleCard<WelcomeCardData>(result, CardNames.Welcome);
         Assert.True(welcome.HasInProgress);
-        Assert.Contains("waiting for the environments", welcome.InProgress, StringComparison.Ordinal);
+        Assert.Contains("waiting for the environments", welcome.InProgress.Value, StringComparison.Ordinal);
         AssertUnchanged(state, result);
     }
 
@@ -57,7 +57,7 @@ public class ConversationFlowTests
         var result = _flow.Handle(new ConversationData(), new ConversationStarted(), Facts(ChatKind.Channel));
         var welcome = SingleCard<WelcomeCardData>(result, CardNames.Welcome);
         Assert.False(welcome.CanRequest);
-        Assert.Contains("1:1 chat", welcome.WhatToSend, StringComparison.Ordinal);
+        Assert.Contains("1:1 chat", welcome.WhatToSend.Value, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -459,7 +459,7 @@ public class ConversationFlowTests
         Assert.Contains(expected, Text(result), StringComparison.Ordinal);
         var picker = SingleCard<EnvironmentPickerCardData>(result, CardNames.EnvironmentPicker);
         Assert.True(picker.HasError);
-        Assert.Contains(expected, picker.Error, StringComparison.Ordinal);
+        Assert.Contains(expected, picker.Error.Value, StringComparison.Ordinal);
         Assert.Equal(host, picker.HostName); // what the user typed stays in the card, to correct it
         AssertUnchanged(state, result);
     }
@@ -624,7 +624,7 @@ public class ConversationFlowTests
         Assert.Equal("CT-000042", receipt.CaseNumber);
         Assert.Equal("Test, Production", receipt.Environments);
         Assert.Equal("Wednesday 4 March 2026", receipt.ExpectedCompletion);
-        Assert.Contains(receipt.NextSteps, s => s.Text.Contains("Trusted Root store", StringComparison.Ordinal));
+        Assert.Contains(receipt.NextSteps, s => s.Text.Value.Contains("Trusted Root store", StringComparison.Ordinal));
         Assert.Equal(ConversationStep.Idle, result.State.Step);
         Assert.Null(result.State.RequestId);
         Assert.Empty(result.State.Certificates);
@@ -687,7 +687,7 @@ public class ConversationFlowTests
 
         var error = SingleCard<ErrorCardData>(result, CardNames.Error);
         Assert.Equal("Storage is temporarily unavailable, please try again in a minute.", error.Message);
-        Assert.Contains("Press **Confirm** again", error.Hint, StringComparison.Ordinal);
+        Assert.Contains("Press **Confirm** again", error.Hint.Value, StringComparison.Ordinal);
         AssertUnchanged(state, result);
 
         var retry = _flow.Handle(result.State, Card(CardActions.Confirm, (CardActions.RequestIdKey, RequestId)), Facts());
@@ -840,7 +840,7 @@ public class ConversationFlowTests
         var status = SingleCard<StatusCardData>(result, CardNames.Status);
         Assert.Equal(["CT-000043", "CT-000042"], status.Cases.Select(c => c.CaseNumber));
         Assert.Equal(("Installed", "good"), (status.Cases[0].Status, status.Cases[0].StatusColor));
-        Assert.Equal("", status.Note);
+        Assert.Equal("", status.Note.Value);
     }
 
     [Fact]
@@ -849,7 +849,7 @@ public class ConversationFlowTests
         var cases = Enumerable.Range(1, 12).Select(i => Case($"CT-{i:000000}")).ToList();
         var status = SingleCard<StatusCardData>(_flow.Resume(new ConversationData(), new CasesFound(cases, null), Facts()), CardNames.Status);
         Assert.Equal(10, status.Cases.Count);
-        Assert.Contains("10 newest of your 12 cases", status.Note, StringComparison.Ordinal);
+        Assert.Contains("10 newest of your 12 cases", status.Note.Value, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -880,7 +880,7 @@ public class ConversationFlowTests
         var result = _flow.Resume(new ConversationData(), new StorageUnavailable(new ShowStatus(Alice, null)), Facts());
         var error = SingleCard<ErrorCardData>(result, CardNames.Error);
         Assert.Equal(ConversationFlow.StorageUnavailableMessage, error.Message);
-        Assert.Contains("**status** again", error.Hint, StringComparison.Ordinal);
+        Assert.Contains("**status** again", error.Hint.Value, StringComparison.Ordinal);
     }
 
     // ---- Purity ------------------------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ public class ConversationOptionsTests
 
         Assert.NotNull(host.Services.GetRequiredService<ConversationRunner>());
         var welcome = host.Services.GetRequiredService<CardTemplates>().Render(CardNames.Welcome,
-            new WelcomeCardData("t", "i", "w", [new("help", "d")], false, "", true));
+            new WelcomeCardData("t", "i", new("w"), [new("help", new("d"))], false, MarkdownText.Empty, true));
         Assert.Equal("AdaptiveCard", welcome["type"]!.GetValue<string>());
     }
 }

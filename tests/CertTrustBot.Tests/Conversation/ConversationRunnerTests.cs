@@ -152,7 +152,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         var error = Card<ErrorCardData>(failed, CardNames.Error);
         Assert.Equal(ConversationFlow.StorageUnavailableMessage, error.Message);
         Assert.Equal("Not submitted yet", error.Title);
-        Assert.Contains("Press **Confirm** again", error.Hint, StringComparison.Ordinal);
+        Assert.Contains("Press **Confirm** again", error.Hint.Value, StringComparison.Ordinal);
         Assert.Equal(Json(beforeConfirm), Json(failed.State));
         Assert.Empty(await healthy.ListForRequesterAsync(Alice, default));
 
