@@ -165,6 +165,22 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
         Assert.Contains("not allowed to download from", AllText(replies), StringComparison.Ordinal);
     }
 
+    // The Unicode host ends in ".sharepoint.com", the host connected to would not parse: before the IDN host was
+    // compared, the download threw and the user got the generic error instead of this answer.
+    [Theory]
+    [InlineData("https://evil.example\uFF0F.sharepoint.com/root.cer")]
+    [InlineData("https://evil.example\uFF1F.sharepoint.com/root.cer")]
+    [InlineData("https://evil.example\uFF03.sharepoint.com/root.cer")]
+    public async Task A_download_url_whose_host_changes_under_IDN_normalisation_gets_the_couldnt_get_that_file_answer(string url)
+    {
+        var bot = StartBot();
+        var chat = new TeamsChat(_channel);
+
+        var replies = await SendAsync(bot, chat, chat.File("root.cer", new Uri(url)));
+
+        Assert.Contains("I couldn't get **root.cer**: it is stored somewhere I am not allowed to download from", AllText(replies), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_file_posted_in_a_channel_gets_an_invitation_to_the_personal_chat()
     {
