@@ -119,6 +119,30 @@ public sealed partial class CaseDesk(
         }
     }
 
+    /// <summary>
+    /// The case filed for a request, or null when it has none (yet): read-only, through the request's claim
+    /// (<c>requests/{sha256(requestId)}</c>) and the record it points to. After a failed <see cref="SubmitAsync"/>
+    /// it tells whether the failure came after the commit point (the case exists) or before (nothing is visible).
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage did not answer.</exception>
+    public async Task<SupportCase?> FindByRequestAsync(string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var claim = await ReadJsonAsync<RequestClaim>(cases.GetBlobClient(ClaimBlob(requestId)), cancellationToken).ConfigureAwait(false);
+            if (claim is null || !string.Equals(claim.RequestId, requestId, StringComparison.Ordinal))
+                return null;
+            var record = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false);
+            return record is not null && string.Equals(record.RequestId, requestId, StringComparison.Ordinal) ? record : null;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("look up the request's case", ex);
+        }
+    }
+
     /// <summary>The requester's cases (matched on tenant and AAD object id, else on channel user id), newest first.</summary>
     public async Task<IReadOnlyList<SupportCase>> ListForRequesterAsync(Requester requester, CancellationToken cancellationToken)
     {
@@ -279,7 +303,7 @@ public sealed partial class CaseDesk(
 
     private async Task<RequestClaim> ClaimAsync(BlobContainerClient cases, string requestId, CancellationToken cancellationToken)
     {
-        var blob = cases.GetBlobClient($"requests/{Sha256Hex(requestId)}.json");
+        var blob = cases.GetBlobClient(ClaimBlob(requestId));
         var claim = await ReadJsonAsync<RequestClaim>(blob, cancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
@@ -394,6 +418,8 @@ public sealed partial class CaseDesk(
     // ---- blobs as JSON ----
 
     private static string RecordBlob(string caseNumber) => $"records/{caseNumber}.json";
+
+    private static string ClaimBlob(string requestId) => $"requests/{Sha256Hex(requestId)}.json";
 
     private static async Task<SupportCase?> ReadRecordAsync(BlobContainerClient cases, string caseNumber, CancellationToken cancellationToken)
     {
