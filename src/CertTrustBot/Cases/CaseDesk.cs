@@ -354,12 +354,12 @@ public sealed partial class CaseDesk(
             };
             try
             {
-                await StorageFailures.Guard(() => blob.UploadAsync(BinaryData.FromBytes(certificate.Der), options, cancellationToken), "store a certificate", cancellationToken).ConfigureAwait(false);
+                await StorageFailures.Guard(certificates.Uri, () => blob.UploadAsync(BinaryData.FromBytes(certificate.Der), options, cancellationToken), "store a certificate", cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 // Written by an earlier attempt of the same request: fine if it is the same certificate.
-                var properties = await StorageFailures.Guard(() => blob.GetPropertiesAsync(cancellationToken: cancellationToken), "check a stored certificate", cancellationToken).ConfigureAwait(false);
+                var properties = await StorageFailures.Guard(certificates.Uri, () => blob.GetPropertiesAsync(cancellationToken: cancellationToken), "check a stored certificate", cancellationToken).ConfigureAwait(false);
                 if (!properties.Value.Metadata.TryGetValue("sha256", out var storedSha) || !string.Equals(storedSha, sha256, StringComparison.OrdinalIgnoreCase))
                     throw new InvalidOperationException($"Request {requestId} was submitted before with different certificates; a changed request needs a new request id.", ex);
             }
@@ -377,6 +377,7 @@ public sealed partial class CaseDesk(
         foreach (var name in names)
         {
             await StorageFailures.Guard(
+                cases.Uri,
                 () => cases.GetBlobClient(name).UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken),
                 "index the case",
                 cancellationToken).ConfigureAwait(false);
@@ -387,6 +388,7 @@ public sealed partial class CaseDesk(
     {
         var numbers = new List<string>();
         await StorageFailures.Guard(
+            cases.Uri,
             async () =>
             {
                 await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
