@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using CertTrustBot.Cases;
 using CertTrustBot.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 
 namespace CertTrustBot.Tests.Http;
@@ -247,6 +249,26 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
 
         Assert.NotEmpty(replies);
         Assert.Equal(TeamsChat.BotId, (string?)replies[0].Activity["from"]?["id"]);
+    }
+
+    // Loopback downloads are for local runs and tests: switched on anywhere else, start-up says so (as it does for an
+    // empty MicrosoftAppId).
+    [Theory]
+    [InlineData("Production", "true", true)]
+    [InlineData("Testing", "true", true)]
+    [InlineData("Production", "false", false)]
+    [InlineData("Development", "true", false)]
+    public void Loopback_downloads_switched_on_outside_Development_are_warned_about_at_start_up(string environment, string allowLoopback, bool warned)
+    {
+        using var logs = new CapturedLogs();
+        var bot = new BotApp(new Dictionary<string, string?>(_storage) { ["Attachments:AllowLoopback"] = allowLoopback });
+        _apps.Add(bot); // disposing it disposes the app derived from it
+        var app = bot.WithWebHostBuilder(builder => builder.UseEnvironment(environment).ConfigureLogging(logging => logging.AddProvider(logs)));
+
+        using var client = app.CreateClient();
+
+        var warnings = logs.All.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("Attachments:AllowLoopback", StringComparison.Ordinal)).ToList();
+        Assert.Equal(warned ? 1 : 0, warnings.Count);
     }
 
     [Fact]
