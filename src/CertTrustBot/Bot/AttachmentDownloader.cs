@@ -7,7 +7,10 @@ namespace CertTrustBot.Bot;
 /// <summary>Why a file could not be fetched; the conversation turns it into words for the user.</summary>
 public enum DownloadFailure
 {
-    /// <summary>The URL's host is not on the allow-list (or not https); nothing was requested.</summary>
+    /// <summary>
+    /// The URL's host is not on the allow-list (or not https, or not a plain host name: one that IDN normalisation
+    /// changes or cannot turn into a DNS name); nothing was requested.
+    /// </summary>
     HostNotAllowed,
 
     /// <summary>The link answered a web page (a sharing or sign-in page), not the file.</summary>
@@ -64,13 +67,16 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
 
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
-                if (authorize is not null && !IsLoopback(url) && HostPattern.MatchesAny(_options.EffectiveTokenHosts, url.Host))
+                // The host connected to is the IDN host; NotAllowed made sure it is the host that was checked.
+                if (authorize is not null && !IsLoopback(url) && HostPattern.MatchesAny(_options.EffectiveTokenHosts, url.IdnHost))
                     await authorize(request, timeout.Token);
 
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
                 {
-                    url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                    if (!Uri.TryCreate(url, location, out var next))
+                        return DownloadResult.Fail(DownloadFailure.Failed, "a redirect to an invalid URL");
+                    url = next;
                     continue;
                 }
 
@@ -87,6 +93,13 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
         {
             logger.LogWarning(e, "Attachment download from {Host} failed", url.Host);
             return DownloadResult.Fail(DownloadFailure.Failed, e.HttpRequestError.ToString());
+        }
+        catch (UriFormatException e)
+        {
+            // NotAllowed refuses every URL whose host would not parse; should one still fail here, the user gets
+            // "couldn't get that file", never a generic error.
+            logger.LogWarning("Attachment download from {Host} refused: {Reason}", url.Host, e.Message);
+            return DownloadResult.Fail(DownloadFailure.HostNotAllowed, $"{url.Host} is not a valid host name");
         }
     }
 
@@ -127,7 +140,34 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
             return _options.AllowLoopback ? null : "is a loopback address, allowed only in Development";
         if (url.Scheme != Uri.UriSchemeHttps)
             return "is not https";
-        return HostPattern.MatchesAny(_options.EffectiveAllowedHosts, url.Host) ? null : "is not on the allow-list (Attachments:AllowedHosts)";
+        if (url.UserInfo.Length > 0)
+            return "has a user name before the host (a file link never has one)";
+        if (ConnectedHost(url) is not { } host)
+            return "is not a plain host name (IDN normalisation changes it or cannot make a DNS name of it)";
+        return HostPattern.MatchesAny(_options.EffectiveAllowedHosts, host) ? null : "is not on the allow-list (Attachments:AllowedHosts)";
+    }
+
+    /// <summary>
+    /// The host the connection goes to (<see cref="Uri.IdnHost"/>), when it is a DNS name and the same as the host
+    /// the URL shows; else null. Full-width "／", "？", "＃", "．" and the like pass as part of a Unicode host but
+    /// become other characters (or fail) when the host is normalised for DNS: comparing the Unicode host would check
+    /// one name and connect to another.
+    /// </summary>
+    internal static string? ConnectedHost(Uri url)
+    {
+        string idnHost;
+        try
+        {
+            idnHost = url.IdnHost;
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+
+        return Uri.CheckHostName(idnHost) == UriHostNameType.Dns && string.Equals(idnHost, url.Host, StringComparison.OrdinalIgnoreCase)
+            ? idnHost
+            : null;
     }
 
     private static bool IsLoopback(Uri url) =>

@@ -60,6 +60,12 @@ public static class TeamsBotExtensions
                 "MicrosoftAppId is empty: /api/messages accepts unauthenticated requests (local mode). Set MicrosoftAppType, MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId in any deployment.");
         }
 
+        if (services.GetRequiredService<IOptions<AttachmentDownloadOptions>>().Value.AllowLoopback && !services.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TeamsBotExtensions)).LogWarning(
+                "Attachments:AllowLoopback is on outside Development: the bot downloads files a chat message points at on http://localhost, 127.0.0.1 and [::1] (this machine). Turn it off in any deployment.");
+        }
+
         // The request-aborted token: a channel that gives up waiting stops the turn's reading and checking (a download,
         // a long message) instead of leaving it to run. It must not cut a turn in the middle of its writes, so the turn
         // stops honouring it at its first write (TeamsBot.RunTurnAsync, ConversationRunner; the staff desk's turns

@@ -119,6 +119,30 @@ public sealed partial class CaseDesk(
         }
     }
 
+    /// <summary>
+    /// The case filed for a request, or null when it has none (yet): read-only, through the request's claim
+    /// (<c>requests/{sha256(requestId)}</c>) and the record it points to. After a failed <see cref="SubmitAsync"/>
+    /// it tells whether the failure came after the commit point (the case exists) or before (nothing is visible).
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage did not answer.</exception>
+    public async Task<SupportCase?> FindByRequestAsync(string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var claim = await ReadJsonAsync<RequestClaim>(cases.GetBlobClient(ClaimBlob(requestId)), cancellationToken).ConfigureAwait(false);
+            if (claim is null || !string.Equals(claim.RequestId, requestId, StringComparison.Ordinal))
+                return null;
+            var record = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false);
+            return record is not null && string.Equals(record.RequestId, requestId, StringComparison.Ordinal) ? record : null;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("look up the request's case", ex);
+        }
+    }
+
     /// <summary>The requester's cases (matched on tenant and AAD object id, else on channel user id), newest first.</summary>
     public async Task<IReadOnlyList<SupportCase>> ListForRequesterAsync(Requester requester, CancellationToken cancellationToken)
     {
@@ -279,7 +303,7 @@ public sealed partial class CaseDesk(
 
     private async Task<RequestClaim> ClaimAsync(BlobContainerClient cases, string requestId, CancellationToken cancellationToken)
     {
-        var blob = cases.GetBlobClient($"requests/{Sha256Hex(requestId)}.json");
+        var blob = cases.GetBlobClient(ClaimBlob(requestId));
         var claim = await ReadJsonAsync<RequestClaim>(blob, cancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
@@ -330,12 +354,12 @@ public sealed partial class CaseDesk(
             };
             try
             {
-                await StorageFailures.Guard(() => blob.UploadAsync(BinaryData.FromBytes(certificate.Der), options, cancellationToken), "store a certificate", cancellationToken).ConfigureAwait(false);
+                await StorageFailures.Guard(certificates.Uri, () => blob.UploadAsync(BinaryData.FromBytes(certificate.Der), options, cancellationToken), "store a certificate", cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 // Written by an earlier attempt of the same request: fine if it is the same certificate.
-                var properties = await StorageFailures.Guard(() => blob.GetPropertiesAsync(cancellationToken: cancellationToken), "check a stored certificate", cancellationToken).ConfigureAwait(false);
+                var properties = await StorageFailures.Guard(certificates.Uri, () => blob.GetPropertiesAsync(cancellationToken: cancellationToken), "check a stored certificate", cancellationToken).ConfigureAwait(false);
                 if (!properties.Value.Metadata.TryGetValue("sha256", out var storedSha) || !string.Equals(storedSha, sha256, StringComparison.OrdinalIgnoreCase))
                     throw new InvalidOperationException($"Request {requestId} was submitted before with different certificates; a changed request needs a new request id.", ex);
             }
@@ -353,6 +377,7 @@ public sealed partial class CaseDesk(
         foreach (var name in names)
         {
             await StorageFailures.Guard(
+                cases.Uri,
                 () => cases.GetBlobClient(name).UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken),
                 "index the case",
                 cancellationToken).ConfigureAwait(false);
@@ -363,6 +388,7 @@ public sealed partial class CaseDesk(
     {
         var numbers = new List<string>();
         await StorageFailures.Guard(
+            cases.Uri,
             async () =>
             {
                 await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
@@ -394,6 +420,8 @@ public sealed partial class CaseDesk(
     // ---- blobs as JSON ----
 
     private static string RecordBlob(string caseNumber) => $"records/{caseNumber}.json";
+
+    private static string ClaimBlob(string requestId) => $"requests/{Sha256Hex(requestId)}.json";
 
     private static async Task<SupportCase?> ReadRecordAsync(BlobContainerClient cases, string caseNumber, CancellationToken cancellationToken)
     {

@@ -60,7 +60,14 @@ public sealed record CasesFound(IReadOnlyList<SupportCase> Cases, string? CaseNu
 public sealed record QuestionAnswered(CaseEventResult Result, AnswerQuestion Effect) : EffectOutcome;
 
 /// <summary>Storage did not answer; the effect had no visible result and may be retried.</summary>
-public sealed record StorageUnavailable(ConversationEffect Effect) : EffectOutcome;
+public sealed record StorageUnavailable(ConversationEffect Effect) : EffectOutcome
+{
+    /// <summary>
+    /// A write failed and storage did not answer the check whether it was committed either: it may have been. A
+    /// retry is still safe (writes are idempotent), but "nothing was stored" would not be known to be true.
+    /// </summary>
+    public bool OutcomeUnknown { get; init; }
+}
 
 /// <summary>One step of the flow: the new state, what to say, and at most one effect to run next.</summary>
 public sealed record FlowResult(ConversationData State, IReadOnlyList<Reply> Replies, ConversationEffect? Effect = null);

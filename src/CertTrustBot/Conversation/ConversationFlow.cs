@@ -72,7 +72,7 @@ public sealed partial class ConversationFlow
             CaseSubmitted submitted => OnSubmitted(state, submitted.Case),
             QuestionAnswered answered => OnAnswered(state, answered),
             CasesFound found => OnCasesFound(state, found, facts),
-            StorageUnavailable unavailable => OnStorageUnavailable(state, unavailable.Effect),
+            StorageUnavailable unavailable => OnStorageUnavailable(state, unavailable),
             _ => throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome)),
         };
     }
@@ -672,10 +672,15 @@ public sealed partial class ConversationFlow
         return supportCase.Requester.UserId == requester.UserId;
     }
 
-    private static FlowResult OnStorageUnavailable(ConversationData state, ConversationEffect effect)
+    private static FlowResult OnStorageUnavailable(ConversationData state, StorageUnavailable unavailable)
     {
-        var (title, hint) = effect switch
+        var (title, hint) = unavailable.Effect switch
         {
+            // The runner looked for the case and could not tell either: it may exist. Confirming again answers with
+            // its receipt if it does, and still makes only one case.
+            SubmitCase when unavailable.OutcomeUnknown =>
+                ("Not confirmed yet", "I couldn't check whether your request was stored. Press **Confirm** again in a minute: you'll get its receipt, and it will still make only one case."),
+            // The runner checked: no case was filed (a filed one is answered with its receipt).
             SubmitCase or CheckCertificate { Purpose: CheckPurpose.Submission } =>
                 ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
             AnswerQuestion or CheckCertificate { Purpose: CheckPurpose.Answer } =>

@@ -8,7 +8,7 @@ namespace CertTrustBot.Conversation;
 /// Runs one turn: the flow, then the effects it asks for (certificate checks, the case desk), feeding each outcome
 /// back, until the flow has nothing left to do. The caller loads the state before and saves it after, once.
 /// </summary>
-public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
+public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk, ILogger<ConversationRunner> logger)
 {
     // A flow that keeps asking for effects is a bug; stop rather than loop.
     private const int MaxEffectsPerTurn = 4;
@@ -53,7 +53,7 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
             return effect switch
             {
                 CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check),
-                SubmitCase submit => new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken)),
+                SubmitCase submit => await SubmitAsync(submit, cancellationToken),
                 AnswerQuestion answer => new QuestionAnswered(
                     await caseDesk.RecordAsync(answer.Question.CaseNumber, new CaseEventDraft(CaseEventKind.Answered, facts.User.DisplayName) { Answer = answer.Answer }, null, cancellationToken),
                     answer),
@@ -68,6 +68,46 @@ public sealed class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk)
             return new StorageUnavailable(effect);
         }
     }
+
+    /// <summary>
+    /// Files the case. When storage fails, the failure may have come after the record (the commit point) was
+    /// written: the case then exists, and its staff card is staged (the case-event outbox stages it before the
+    /// record), so the customer gets the receipt rather than "nothing was stored".
+    /// </summary>
+    private async Task<EffectOutcome> SubmitAsync(SubmitCase submit, CancellationToken cancellationToken)
+    {
+        var requestId = submit.Draft.RequestId;
+        try
+        {
+            return new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken));
+        }
+        catch (StorageUnavailableException failure)
+        {
+            SupportCase? filed;
+            try
+            {
+                filed = await caseDesk.FindByRequestAsync(requestId, cancellationToken);
+            }
+            catch (StorageUnavailableException)
+            {
+                LogSubmitFailed(logger, requestId, "unknown: the check whether its case was filed failed too", failure.Message);
+                return new StorageUnavailable(submit) { OutcomeUnknown = true };
+            }
+
+            if (filed is not null)
+            {
+                LogSubmitFailed(logger, requestId, $"case {filed.CaseNumber} was filed before the failure", failure.Message);
+                return new CaseSubmitted(filed);
+            }
+
+            LogSubmitFailed(logger, requestId, "no case was filed", failure.Message);
+            return new StorageUnavailable(submit);
+        }
+    }
+
+    // One line, no stack trace: the message names the storage operation and its status, never request content.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Submitting request {RequestId} failed ({Outcome}): {Failure}")]
+    private static partial void LogSubmitFailed(ILogger logger, string requestId, string outcome, string failure);
 
     // The engine is pure and takes its clock at construction: one per turn, on the turn's clock.
     private async Task<CertificateReport> CheckAsync(CheckCertificate check, TurnFacts facts, CancellationToken cancellationToken)

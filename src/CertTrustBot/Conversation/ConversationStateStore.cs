@@ -121,6 +121,7 @@ public sealed class ConversationStateStore(BlobContainers containers)
     {
         var blob = await BlobAsync(key, cancellationToken);
         await StorageFailures.Guard(
+            StorageFailures.ContainerOf(blob),
             () => blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken),
             "delete the conversation state",
             cancellationToken);

@@ -6,7 +6,11 @@ using Azure.Storage.Blobs.Models;
 
 namespace CertTrustBot.Storage;
 
-/// <summary>Reading and writing a JSON record blob with its ETag, the way every durable record here is kept.</summary>
+/// <summary>
+/// Reading and writing a JSON record blob with its ETag, the way every durable record here is kept. A 404 or 409 here
+/// is about the blob; a lost container is storage being unavailable (and makes <see cref="BlobContainers"/> create it
+/// again on its next use), never "no such blob" or "someone else wrote it".
+/// </summary>
 internal static class BlobJson
 {
     /// <summary>camelCase names, enums as strings: the options of every record blob.</summary>
@@ -23,7 +27,7 @@ internal static class BlobJson
         BlobDownloadResult download;
         try
         {
-            download = (await StorageFailures.Guard(() => blob.DownloadContentAsync(cancellationToken), what, cancellationToken).ConfigureAwait(false)).Value;
+            download = (await StorageFailures.Guard(StorageFailures.ContainerOf(blob), () => blob.DownloadContentAsync(cancellationToken), what, cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -58,6 +62,7 @@ internal static class BlobJson
         try
         {
             var response = await StorageFailures.Guard(
+                StorageFailures.ContainerOf(blob),
                 () => blob.UploadAsync(BinaryData.FromObjectAsJson(value, options), upload, cancellationToken), what, cancellationToken).ConfigureAwait(false);
             return response.Value.ETag;
         }
@@ -73,6 +78,7 @@ internal static class BlobJson
         try
         {
             await StorageFailures.Guard(
+                StorageFailures.ContainerOf(blob),
                 () => blob.DeleteAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = ifMatch }, cancellationToken), what, cancellationToken).ConfigureAwait(false);
             return true;
         }

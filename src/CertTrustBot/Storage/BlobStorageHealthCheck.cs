@@ -54,7 +54,8 @@ public sealed class BlobStorageHealthCheck(BlobContainers containers, TimeProvid
         {
             // Creating the containers on first probe is what the app needs anyway; after that this is one cheap call.
             var cases = await containers.CasesAsync(timeout.Token).ConfigureAwait(false);
-            await cases.GetPropertiesAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            // A lost container (404 ContainerNotFound) is reported, so that the next use creates it again.
+            await StorageFailures.Guard(cases.Uri, () => cases.GetPropertiesAsync(cancellationToken: timeout.Token), "probe the cases container", timeout.Token).ConfigureAwait(false);
             return HealthCheckResult.Healthy($"Blob storage answers ({containers.Service.AccountName}).");
         }
         catch (OperationCanceledException ex)

@@ -53,6 +53,87 @@ public sealed class AttachmentDownloaderTests(LoopbackServers loopback) : IClass
         Assert.Empty(handler.Requests);
     }
 
+    // The Unicode host passes a suffix check, but the connection goes to the IDN host: full-width "／", "？", "＃",
+    // "：" do not survive normalisation (or turn into URL syntax), and a host that normalisation changes is not
+    // the host that was checked. Before the IDN host was compared, these reached the handler (or a
+    // UriFormatException escaped the download as a generic error).
+    [Theory]
+    [InlineData("https://evil.example\uFF0F.sharepoint.com/root.cer")]   // ／
+    [InlineData("https://evil.example\uFF1F.sharepoint.com/root.cer")]   // ？
+    [InlineData("https://evil.example\uFF03.sharepoint.com/root.cer")]   // ＃
+    [InlineData("https://evil.example\uFF1A.sharepoint.com/root.cer")]   // ：
+    [InlineData("https://evil.example\u2474.sharepoint.com/root.cer")]   // ⑴, normalised to "(1)"
+    [InlineData("https://\uFF43ontoso.sharepoint.com/root.cer")]         // ｃ, normalised to "c"
+    [InlineData("https://contoso.\uFF53harepoint.com/root.cer")]         // ｓ, normalised to "s"
+    [InlineData("https://b\u00FCcher.sharepoint.com/root.cer")]          // ü: connects to xn--bcher-kva, not what the URL shows
+    [InlineData("https://evil.example\u00AD.sharepoint.com/root.cer")]   // a soft hyphen, dropped by normalisation
+    [InlineData("https://contoso.sharepoint.com\uFF0F@evil.example/x")]  // the host is evil.example
+    public async Task A_host_that_IDN_normalisation_changes_is_refused_before_any_request(string url)
+    {
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Certificate) });
+
+        var result = await Downloader(handler: handler).DownloadAsync(new Uri(url), null, default);
+
+        Assert.Equal(DownloadFailure.HostNotAllowed, result.Failure);
+        Assert.Empty(handler.Requests);
+    }
+
+    // Over real sockets: the refusal is a result, no exception escapes to the turn.
+    [Fact]
+    public async Task A_full_width_slash_in_the_host_is_a_refusal_over_a_real_handler_not_an_exception()
+    {
+        var result = await Downloader().DownloadAsync(new Uri("https://evil.example\uFF0F.sharepoint.com/root.cer"), null, default);
+
+        Assert.Equal(DownloadFailure.HostNotAllowed, result.Failure);
+    }
+
+    // The user-info trick: what looks like the host is a user name. A file link never has one, so it is refused even
+    // when the real host is allowed.
+    [Theory]
+    [InlineData("https://contoso.sharepoint.com\uFF0F@evil.example/x")]
+    [InlineData("https://contoso.sharepoint.com\uFF1F@evil.example/x")]
+    [InlineData("https://contoso.sharepoint.com\uFF03@evil.example/x")]
+    [InlineData("https://contoso.sharepoint.com@evil.example/x")]
+    [InlineData("https://user@contoso.sharepoint.com/root.cer")]
+    public async Task A_url_with_a_user_name_before_the_host_is_refused_before_any_request(string url)
+    {
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Certificate) });
+        var downloader = Downloader(handler: handler, allowedHosts: ["*.sharepoint.com", "evil.example"]);
+
+        var result = await downloader.DownloadAsync(new Uri(url), null, default);
+
+        Assert.Equal(DownloadFailure.HostNotAllowed, result.Failure);
+        Assert.Empty(handler.Requests);
+    }
+
+    // Punycode written as such is what is connected to: it is checked as it stands.
+    [Theory]
+    [InlineData("https://xn--bcher-kva.sharepoint.com/root.cer", true)]
+    [InlineData("https://xn--sharepint-d7a.com/root.cer", false)]
+    [InlineData("https://contoso.xn--sharepint-d7a.com/root.cer", false)]
+    public async Task A_punycode_host_is_checked_as_the_host_connected_to(string url, bool allowed)
+    {
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Certificate) });
+
+        var result = await Downloader(handler: handler).DownloadAsync(new Uri(url), null, default);
+
+        Assert.Equal(allowed ? null : DownloadFailure.HostNotAllowed, result.Failure);
+        Assert.Equal(allowed ? 1 : 0, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_host_that_IDN_normalisation_changes_is_refused()
+    {
+        var handler = new StubHandler(request => request.RequestUri!.AbsolutePath == "/root.cer"
+            ? new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri("https://evil.example\uFF0F.sharepoint.com/x") } }
+            : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Certificate) });
+
+        var result = await Downloader(handler: handler).DownloadAsync(new Uri("https://contoso.sharepoint.com/root.cer"), null, default);
+
+        Assert.Equal(DownloadFailure.HostNotAllowed, result.Failure);
+        Assert.Single(handler.Requests);
+    }
+
     [Fact]
     public async Task A_web_page_is_recognised_by_its_content_type()
     {
@@ -148,9 +229,12 @@ public sealed class AttachmentDownloaderTests(LoopbackServers loopback) : IClass
     }
 
     private static AttachmentDownloader Downloader(
-        bool allowLoopback = false, int maxBytes = 1024 * 1024, HttpMessageHandler? handler = null, TimeSpan? timeout = null)
+        bool allowLoopback = false, int maxBytes = 1024 * 1024, HttpMessageHandler? handler = null, TimeSpan? timeout = null, List<string>? allowedHosts = null)
     {
-        var options = new AttachmentDownloadOptions { AllowLoopback = allowLoopback, MaxBytes = maxBytes, Timeout = timeout ?? TimeSpan.FromSeconds(5) };
+        var options = new AttachmentDownloadOptions
+        {
+            AllowLoopback = allowLoopback, MaxBytes = maxBytes, Timeout = timeout ?? TimeSpan.FromSeconds(5), AllowedHosts = allowedHosts ?? [],
+        };
         return new AttachmentDownloader(new Clients(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }), Options.Create(options), NullLogger<AttachmentDownloader>.Instance);
     }
 

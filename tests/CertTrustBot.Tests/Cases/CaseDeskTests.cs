@@ -311,6 +311,46 @@ public class CaseDeskTests(AzuriteFixture azurite)
         Assert.Equal([retried.CaseNumber], (await healthy.ListForRequesterAsync(draft.Requester, default)).Select(c => c.CaseNumber));
     }
 
+    // A container deleted under a running desk (by hand, or lost with the account's data): the operation that finds it
+    // gone fails as storage being unavailable (not as "no such blob" or "someone else wrote it"), and the next one
+    // creates it again. Before, the creation was cached for the process and every later submit failed.
+    [Theory]
+    [InlineData("cases")]
+    [InlineData("certificates")]
+    public async Task A_container_lost_under_a_running_desk_is_created_again_by_the_next_call(string lost)
+    {
+        var desk = NewDesk();
+        // The first use creates the container and remembers it. (A case filed before the cases container is lost would
+        // leave its certificates under a case number the lost counter hands out again, so that loss comes before any case.)
+        Assert.Empty(await desk.ListForRequesterAsync(CaseDrafts.Draft().Requester, default));
+        var first = lost == "cases" ? null : await desk.SubmitAsync(CaseDrafts.Draft(requestId: "before-the-loss"), default);
+        await (lost == "cases" ? Cases() : Certificates()).DeleteAsync();
+        var draft = CaseDrafts.Draft(requestId: "after-the-loss");
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => desk.SubmitAsync(draft, default));
+        var submitted = await desk.SubmitAsync(draft, default);
+
+        Assert.True(await (lost == "cases" ? Cases() : Certificates()).ExistsAsync());
+        Assert.Equal("after-the-loss", (await desk.FindAsync(submitted.CaseNumber, default))?.RequestId);
+        Assert.NotEmpty(await BlobNames(Certificates(), $"{submitted.CaseNumber}/"));
+        if (first is not null)
+            Assert.Equal("before-the-loss", (await desk.FindAsync(first.CaseNumber, default))?.RequestId);
+    }
+
+    // A read of a lost container is not "there is no such case": it says storage is unavailable, and heals too.
+    [Fact]
+    public async Task A_read_in_a_lost_container_fails_as_unavailable_and_the_next_read_finds_an_empty_container()
+    {
+        var desk = NewDesk();
+        var submitted = await desk.SubmitAsync(CaseDrafts.Draft(), default);
+        await Cases().DeleteAsync();
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => desk.FindAsync(submitted.CaseNumber, default));
+        Assert.Null(await desk.FindAsync(submitted.CaseNumber, default));
+
+        Assert.True(await Cases().ExistsAsync());
+    }
+
     [Fact]
     public async Task Unreachable_storage_fails_fast_with_StorageUnavailableException()
     {

@@ -695,6 +695,24 @@ public class ConversationFlowTests
     }
 
     [Fact]
+    public void A_submission_whose_outcome_is_unknown_does_not_say_nothing_was_stored()
+    {
+        var state = AwaitingConfirmation();
+        var draft = Assert.IsType<SubmitCase>(_flow.Resume(state, Checked(Accepted(), CheckPurpose.Submission, null, "Test"), Facts()).Effect);
+
+        var known = SingleCard<ErrorCardData>(_flow.Resume(state, new StorageUnavailable(draft), Facts()), CardNames.Error);
+        var unknown = _flow.Resume(state, new StorageUnavailable(draft) { OutcomeUnknown = true }, Facts());
+
+        Assert.Contains("Nothing was stored", known.Hint.Value, StringComparison.Ordinal);
+        var error = SingleCard<ErrorCardData>(unknown, CardNames.Error);
+        Assert.DoesNotContain("Nothing was stored", error.Hint.Value, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Not submitted", error.Title, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("couldn't check whether your request was stored", error.Hint.Value, StringComparison.Ordinal);
+        Assert.Contains("Press **Confirm** again", error.Hint.Value, StringComparison.Ordinal);
+        AssertUnchanged(state, unknown);
+    }
+
+    [Fact]
     public void Storage_unavailable_during_the_submission_check_also_says_to_confirm_again()
     {
         var state = AwaitingConfirmation();

@@ -11,6 +11,7 @@ using CertTrustBot.Storage;
 using CertTrustBot.Tests.Cards;
 using CertTrustBot.Tests.Cases;
 using CertTrustBot.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using static CertTrustBot.Tests.Conversation.FlowTestKit;
@@ -31,7 +32,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         new(AzuriteFixture.CreateContainers(options ?? _storage), _clock, NullLogger<CaseDesk>.Instance);
 
     private Chat NewChat(CaseDesk? desk = null, Requester? user = null) =>
-        new(new ConversationRunner(NewFlow(), desk ?? NewDesk()), new TurnFacts(user ?? Alice, ChatKind.Personal, _clock, "{\"ref\":1}", ConversationKey));
+        new(new ConversationRunner(NewFlow(), desk ?? NewDesk(), NullLogger<ConversationRunner>.Instance), new TurnFacts(user ?? Alice, ChatKind.Personal, _clock, "{\"ref\":1}", ConversationKey));
 
     /// <summary>One user's chat: keeps the state between turns as the edge would, and checks every card it gets.</summary>
     private sealed class Chat(ConversationRunner runner, TurnFacts facts)
@@ -145,7 +146,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         var chat = await UpToConfirmationAsync(NewChat(healthy), Root);
         var beforeConfirm = chat.State;
 
-        var down = new Chat(new ConversationRunner(NewFlow(), NewDesk(_storage.WithConnectionString(ClosedPort()))),
+        var down = new Chat(new ConversationRunner(NewFlow(), NewDesk(_storage.WithConnectionString(ClosedPort())), NullLogger<ConversationRunner>.Instance),
             new TurnFacts(Alice, ChatKind.Personal, _clock, "{}", ConversationKey)) { State = beforeConfirm };
         var failed = await down.SendAsync(Confirm(beforeConfirm.RequestId!));
 
@@ -159,6 +160,92 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         chat.State = failed.State;
         var receipt = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(beforeConfirm.RequestId!)), CardNames.CaseReceipt);
         Assert.Equal("CT-000001", receipt.CaseNumber);
+    }
+
+    // Storage answers the record's PUT (the case is committed) but the answer never reaches the bot, on every retry:
+    // the submit fails after the commit point. The case exists, so the customer gets its receipt, not "nothing was stored".
+    [Fact]
+    public async Task When_storage_fails_after_the_case_record_is_written_the_customer_gets_the_receipt()
+    {
+        var healthy = NewDesk();
+        var chat = await UpToConfirmationAsync(NewChat(healthy), Root);
+        var beforeConfirm = chat.State;
+        var logs = new CapturedLogs();
+        var lostAnswer = new LostAnswerPolicy(request => request.Method == Azure.Core.RequestMethod.Put && request.Uri.Path.Contains("/records/", StringComparison.Ordinal));
+        var failing = new CaseDesk(ContainersWith(lostAnswer), _clock, NullLogger<CaseDesk>.Instance);
+        var flaky = new Chat(new ConversationRunner(NewFlow(), failing, new LoggerFactory([logs]).CreateLogger<ConversationRunner>()),
+            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}", ConversationKey)) { State = beforeConfirm };
+
+        var result = await flaky.SendAsync(Confirm(beforeConfirm.RequestId!));
+
+        Assert.True(lostAnswer.Sent > 0);
+        var stored = Assert.Single(await healthy.ListForRequesterAsync(Alice, default));
+        var receipt = Card<CaseReceiptCardData>(result, CardNames.CaseReceipt);
+        Assert.Equal(stored.CaseNumber, receipt.CaseNumber);
+        Assert.DoesNotContain(result.Replies.OfType<CardReply>(), c => c.Template == CardNames.Error);
+        Assert.Equal(stored.CaseNumber, result.State.LastCaseNumber);
+        var warning = Assert.Single(logs.All, e => e.Level == LogLevel.Warning);
+        Assert.Contains(beforeConfirm.RequestId!, warning.Message, StringComparison.Ordinal);
+        Assert.Contains($"case {stored.CaseNumber} was filed", warning.Message, StringComparison.Ordinal);
+    }
+
+    // The record's answer is lost and then storage does not answer the lookup either: whether the case exists is
+    // unknown, so the customer is not told "nothing was stored"; confirming again then gives the one case's receipt.
+    [Fact]
+    public async Task When_whether_the_case_was_filed_cannot_be_checked_the_customer_is_told_so_and_a_retry_gives_the_receipt()
+    {
+        var healthy = NewDesk();
+        var chat = await UpToConfirmationAsync(NewChat(healthy), Root);
+        var beforeConfirm = chat.State;
+        var lostAnswer = new LostAnswerPolicy(request => request.Method == Azure.Core.RequestMethod.Put && request.Uri.Path.Contains("/records/", StringComparison.Ordinal));
+        var thenDown = new OutagePolicy(request => lostAnswer.Sent > 0 && request.Method == Azure.Core.RequestMethod.Get);
+        var failing = new CaseDesk(ContainersWith(lostAnswer, thenDown), _clock, NullLogger<CaseDesk>.Instance);
+        var flaky = new Chat(new ConversationRunner(NewFlow(), failing, NullLogger<ConversationRunner>.Instance),
+            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}", ConversationKey)) { State = beforeConfirm };
+
+        var failed = await flaky.SendAsync(Confirm(beforeConfirm.RequestId!));
+
+        var error = Card<ErrorCardData>(failed, CardNames.Error);
+        Assert.DoesNotContain("Nothing was stored", error.Hint.Value, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("couldn't check whether your request was stored", error.Hint.Value, StringComparison.Ordinal);
+        Assert.Equal(Json(beforeConfirm), Json(failed.State));
+
+        chat.State = failed.State;
+        var receipt = Card<CaseReceiptCardData>(await chat.SendAsync(Confirm(beforeConfirm.RequestId!)), CardNames.CaseReceipt);
+        Assert.Equal(Assert.Single(await healthy.ListForRequesterAsync(Alice, default)).CaseNumber, receipt.CaseNumber);
+    }
+
+    // Storage goes away before the commit point: no case, and "nothing was stored" is true; the failure is logged.
+    [Fact]
+    public async Task When_storage_fails_before_the_case_record_is_written_nothing_was_stored_is_said_and_logged()
+    {
+        var healthy = NewDesk();
+        var chat = await UpToConfirmationAsync(NewChat(healthy), Root);
+        var beforeConfirm = chat.State;
+        var logs = new CapturedLogs();
+        var outage = new OutagePolicy(request => request.Method == Azure.Core.RequestMethod.Put && request.Uri.Path.Contains("/records/", StringComparison.Ordinal));
+        var failing = new CaseDesk(ContainersWith(outage), _clock, NullLogger<CaseDesk>.Instance);
+        var flaky = new Chat(new ConversationRunner(NewFlow(), failing, new LoggerFactory([logs]).CreateLogger<ConversationRunner>()),
+            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}", ConversationKey)) { State = beforeConfirm };
+
+        var result = await flaky.SendAsync(Confirm(beforeConfirm.RequestId!));
+
+        var error = Card<ErrorCardData>(result, CardNames.Error);
+        Assert.Equal("Not submitted yet", error.Title);
+        Assert.Contains("Nothing was stored", error.Hint.Value, StringComparison.Ordinal);
+        Assert.Empty(await healthy.ListForRequesterAsync(Alice, default));
+        var warning = Assert.Single(logs.All, e => e.Level == LogLevel.Warning);
+        Assert.Contains(beforeConfirm.RequestId!, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("no case was filed", warning.Message, StringComparison.Ordinal);
+        Assert.Null(warning.Exception);
+    }
+
+    private BlobContainers ContainersWith(params Azure.Core.Pipeline.HttpPipelinePolicy[] policies)
+    {
+        var options = new Azure.Storage.Blobs.BlobClientOptions { Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10), NetworkTimeout = TimeSpan.FromSeconds(5) } };
+        foreach (var policy in policies)
+            options.AddPolicy(policy, Azure.Core.HttpPipelinePosition.PerRetry);
+        return new BlobContainers(new Azure.Storage.Blobs.BlobServiceClient(_storage.ConnectionString, options), Microsoft.Extensions.Options.Options.Create(_storage));
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using CertTrustBot.Cases;
 using CertTrustBot.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 
 namespace CertTrustBot.Tests.Http;
@@ -165,6 +167,22 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
         Assert.Contains("not allowed to download from", AllText(replies), StringComparison.Ordinal);
     }
 
+    // The Unicode host ends in ".sharepoint.com", the host connected to would not parse: before the IDN host was
+    // compared, the download threw and the user got the generic error instead of this answer.
+    [Theory]
+    [InlineData("https://evil.example\uFF0F.sharepoint.com/root.cer")]
+    [InlineData("https://evil.example\uFF1F.sharepoint.com/root.cer")]
+    [InlineData("https://evil.example\uFF03.sharepoint.com/root.cer")]
+    public async Task A_download_url_whose_host_changes_under_IDN_normalisation_gets_the_couldnt_get_that_file_answer(string url)
+    {
+        var bot = StartBot();
+        var chat = new TeamsChat(_channel);
+
+        var replies = await SendAsync(bot, chat, chat.File("root.cer", new Uri(url)));
+
+        Assert.Contains("I couldn't get **root.cer**: it is stored somewhere I am not allowed to download from", AllText(replies), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_file_posted_in_a_channel_gets_an_invitation_to_the_personal_chat()
     {
@@ -231,6 +249,26 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
 
         Assert.NotEmpty(replies);
         Assert.Equal(TeamsChat.BotId, (string?)replies[0].Activity["from"]?["id"]);
+    }
+
+    // Loopback downloads are for local runs and tests: switched on anywhere else, start-up says so (as it does for an
+    // empty MicrosoftAppId).
+    [Theory]
+    [InlineData("Production", "true", true)]
+    [InlineData("Testing", "true", true)]
+    [InlineData("Production", "false", false)]
+    [InlineData("Development", "true", false)]
+    public void Loopback_downloads_switched_on_outside_Development_are_warned_about_at_start_up(string environment, string allowLoopback, bool warned)
+    {
+        using var logs = new CapturedLogs();
+        var bot = new BotApp(new Dictionary<string, string?>(_storage) { ["Attachments:AllowLoopback"] = allowLoopback });
+        _apps.Add(bot); // disposing it disposes the app derived from it
+        var app = bot.WithWebHostBuilder(builder => builder.UseEnvironment(environment).ConfigureLogging(logging => logging.AddProvider(logs)));
+
+        using var client = app.CreateClient();
+
+        var warnings = logs.All.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("Attachments:AllowLoopback", StringComparison.Ordinal)).ToList();
+        Assert.Equal(warned ? 1 : 0, warnings.Count);
     }
 
     [Fact]
