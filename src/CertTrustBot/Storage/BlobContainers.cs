@@ -42,7 +42,7 @@ public sealed class BlobContainers
     public Task<BlobContainerClient> CasesAsync(CancellationToken cancellationToken) => GetAsync(Options.CasesContainer, cancellationToken);
 
     /// <summary>The container, created if it does not exist yet (or again, when storage lost it since).</summary>
-    /// <exception cref="Cases.StorageUnavailableException">Storage did not answer.</exception>
+    /// <exception cref="StorageUnavailableException">Storage did not answer.</exception>
     public async Task<BlobContainerClient> GetAsync(string containerName, CancellationToken cancellationToken)
     {
         var losses = Losses.GetValueOrDefault(KeyOf(containerName));
