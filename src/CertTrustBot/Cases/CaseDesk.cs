@@ -271,11 +271,11 @@ public sealed partial class CaseDesk(
     private async Task<CaseAnswer> StoreAnswerAsync(string caseNumber, CaseAnswerDraft given, CancellationToken cancellationToken)
     {
         if (given.Certificates.Count == 0)
-            return new CaseAnswer(given.Text, []);
+            return new CaseAnswer(given.Text, []) { Id = given.AnswerId };
         var certificates = await containers.CertificatesAsync(cancellationToken).ConfigureAwait(false);
         var answerId = Sha256Hex($"answer|{caseNumber}|{given.AnswerId}")[..32];
         var stored = await StoreCertificatesAsync(certificates, caseNumber, $"{caseNumber}/answers/{answerId}/", given.FileName, given.Certificates, given.AnswerId, cancellationToken).ConfigureAwait(false);
-        return new CaseAnswer(given.Text, stored);
+        return new CaseAnswer(given.Text, stored) { Id = given.AnswerId };
     }
 
     private async Task StageAsync(SupportCase record, CancellationToken cancellationToken)

@@ -136,7 +136,11 @@ public sealed record CaseEvent(DateTimeOffset At, CaseStatus Status, string Acto
 }
 
 /// <summary>A customer's answer to a staff question: text, and certificates (stored as normalised DER like a case's own).</summary>
-public sealed record CaseAnswer(string? Text, IReadOnlyList<CaseCertificate> Certificates);
+public sealed record CaseAnswer(string? Text, IReadOnlyList<CaseCertificate> Certificates)
+{
+    /// <summary>The id the bot made for the answer (<see cref="CaseAnswerDraft.AnswerId"/>): tells whether a write whose reply was lost landed.</summary>
+    public string? Id { get; init; }
+}
 
 /// <summary>An event to record on a case (see <see cref="CaseDesk.RecordAsync"/>); the status follows from <see cref="CaseTransitions"/>.</summary>
 public sealed record CaseEventDraft(CaseEventKind Kind, string Actor, string? Note = null)

@@ -54,9 +54,7 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
             {
                 CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check),
                 SubmitCase submit => await SubmitAsync(submit, cancellationToken),
-                AnswerQuestion answer => new QuestionAnswered(
-                    await caseDesk.RecordAsync(answer.Question.CaseNumber, new CaseEventDraft(CaseEventKind.Answered, facts.User.DisplayName) { Answer = answer.Answer }, null, cancellationToken),
-                    answer),
+                AnswerQuestion answer => await AnswerAsync(answer, facts, cancellationToken),
                 ShowStatus { CaseNumber: { } number } => new CasesFound(
                     await caseDesk.FindAsync(number, cancellationToken) is { } found ? [found] : [], number),
                 ShowStatus status => new CasesFound(await caseDesk.ListForRequesterAsync(status.Requester, cancellationToken), null),
@@ -104,6 +102,45 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
             return new StorageUnavailable(submit);
         }
     }
+
+    /// <summary>
+    /// Adds the answer to its case. As with a submit, storage may fail after the record was written: the answer is then
+    /// in the case (its id says so), and the customer is thanked rather than asked to send it again.
+    /// </summary>
+    private async Task<EffectOutcome> AnswerAsync(AnswerQuestion answer, TurnFacts facts, CancellationToken cancellationToken)
+    {
+        var number = answer.Question.CaseNumber;
+        try
+        {
+            var draft = new CaseEventDraft(CaseEventKind.Answered, facts.User.DisplayName) { Answer = answer.Answer };
+            return new QuestionAnswered(await caseDesk.RecordAsync(number, draft, null, cancellationToken), answer);
+        }
+        catch (StorageUnavailableException failure)
+        {
+            SupportCase? current;
+            try
+            {
+                current = await caseDesk.FindAsync(number, cancellationToken);
+            }
+            catch (StorageUnavailableException)
+            {
+                LogAnswerFailed(logger, number, "unknown: the check whether it was added failed too", failure.Message);
+                return new StorageUnavailable(answer);
+            }
+
+            if (current?.History.Any(e => e.Answer?.Id == answer.Answer.AnswerId) == true)
+            {
+                LogAnswerFailed(logger, number, "it was added before the failure", failure.Message);
+                return new QuestionAnswered(new CaseEventResult(CaseEventOutcome.Recorded, current), answer);
+            }
+
+            LogAnswerFailed(logger, number, "it was not added", failure.Message);
+            return new StorageUnavailable(answer);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Adding an answer to case {CaseNumber} failed ({Outcome}): {Failure}")]
+    private static partial void LogAnswerFailed(ILogger logger, string caseNumber, string outcome, string failure);
 
     // One line, no stack trace: the message names the storage operation and its status, never request content.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Submitting request {RequestId} failed ({Outcome}): {Failure}")]

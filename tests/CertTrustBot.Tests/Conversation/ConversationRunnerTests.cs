@@ -215,6 +215,29 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         Assert.Equal(Assert.Single(await healthy.ListForRequesterAsync(Alice, default)).CaseNumber, receipt.CaseNumber);
     }
 
+    // The answer's record write lands but its reply is lost: the answer is in the case, so the customer is thanked (not
+    // asked to send it again, which the case, no longer waiting, would then refuse), and the question stops waiting.
+    [Fact]
+    public async Task When_storage_fails_after_an_answer_was_added_the_customer_is_thanked_and_it_is_added_once()
+    {
+        var healthy = NewDesk();
+        var filed = await healthy.SubmitAsync(CaseDrafts.Draft(requester: Alice), default);
+        await healthy.RecordAsync(filed.CaseNumber, new CaseEventDraft(CaseEventKind.QuestionAsked, "Grace", "Which host?"), null, default);
+        var waiting = new ConversationData { Questions = [new PendingQuestion(filed.CaseNumber, 2, "Which host?", _clock.GetUtcNow())] };
+        var lostAnswer = new LostAnswerPolicy(request => request.Method == Azure.Core.RequestMethod.Put && request.Uri.Path.Contains("/records/", StringComparison.Ordinal));
+        var failing = new CaseDesk(ContainersWith(lostAnswer), _clock, NullLogger<CaseDesk>.Instance);
+        var flaky = new Chat(new ConversationRunner(NewFlow(), failing, NullLogger<ConversationRunner>.Instance),
+            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}", ConversationKey)) { State = waiting };
+
+        var result = await flaky.SayAsync("erp.contoso.com");
+
+        Assert.True(lostAnswer.Sent > 0);
+        Assert.Contains($"added your answer to **{filed.CaseNumber}**", Text(result), StringComparison.Ordinal);
+        Assert.Empty(result.State.Questions);
+        var found = await healthy.FindAsync(filed.CaseNumber, default);
+        Assert.Equal("erp.contoso.com", Assert.Single(found!.History, e => e.Kind == CaseEventKind.Answered).Answer?.Text);
+    }
+
     // Storage goes away before the commit point: no case, and "nothing was stored" is true; the failure is logged.
     [Fact]
     public async Task When_storage_fails_before_the_case_record_is_written_nothing_was_stored_is_said_and_logged()
