@@ -100,7 +100,7 @@ public static class CardContent
     private static string Summary(CertificateReport report)
     {
         var roles = string.Join(", ", report.Certificates.GroupBy(c => c.Role).OrderBy(g => g.Key)
-            .Select(g => string.Create(Invariant, $"{g.Count()} {Role(g.Key)}")));
+            .Select(g => string.Create(Invariant, $"{g.Count()} {Role(g.Key)}{(g.Count() == 1 ? "" : "s")}")));
         var worst = report.Certificates.Select(c => report.Findings.Where(f => f.CertificateIndex == c.Index)
             .Select(f => f.Severity).DefaultIfEmpty(Severity.Info).Max()).ToList();
         var verdicts = string.Create(Invariant,

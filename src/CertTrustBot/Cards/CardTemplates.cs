@@ -217,7 +217,8 @@ public sealed class CardTemplates
             var close = FindClose(text, start + 2);
             if (close < 0)
                 throw new CardTemplateException($"{scope.TemplateName}: unclosed '${{' in \"{text}\".");
-            builder.Append(AsText(Evaluate(text[(start + 2)..close], scope), text, scope, markdown));
+            var atLineStart = builder.Length == 0 || builder[^1] is '\n' or '\r';
+            builder.Append(AsText(Evaluate(text[(start + 2)..close], scope), text, scope, markdown, atLineStart));
             position = close + 1;
             start = text.IndexOf("${", position, StringComparison.Ordinal);
         }
@@ -251,11 +252,11 @@ public sealed class CardTemplates
         return -1;
     }
 
-    private static string AsText(JsonNode? value, string text, Scope scope, bool markdown) => value switch
+    private static string AsText(JsonNode? value, string text, Scope scope, bool markdown, bool atLineStart = true) => value switch
     {
         null => "",
         _ when IsMarkdownText(value, out var own) => own,
-        JsonValue v when v.TryGetValue<string>(out var s) => markdown ? Markdown.Literal(s) : s,
+        JsonValue v when v.TryGetValue<string>(out var s) => markdown ? Markdown.Literal(s, atLineStart) : s,
         JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
         JsonValue v => v.ToJsonString(),
         _ => throw new CardTemplateException($"{scope.TemplateName}: \"{text}\" puts a list or an object inside a text."),

@@ -19,12 +19,14 @@ public static class Markdown
     /// start markup is escaped (emphasis, links, code, HTML anywhere; headings, lists and quotes at a line's start),
     /// so that ordinary names (dots, dashes, commas in a DN) stay as they are, for the clients that show escapes raw.
     /// </summary>
-    public static string Literal(string? text)
+    /// <param name="atLineStart">False when the text goes in after other text on the same line ("Chain: ${chain}"),
+    /// where a leading <c>#</c>, <c>-</c> or <c>1.</c> starts nothing and needs no escape.</param>
+    public static string Literal(string? text, bool atLineStart = true)
     {
         if (string.IsNullOrEmpty(text))
             return "";
         var builder = new StringBuilder(text.Length + 8);
-        var lineStart = true;
+        var lineStart = atLineStart;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];

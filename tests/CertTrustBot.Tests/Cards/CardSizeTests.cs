@@ -28,7 +28,7 @@ public class CardSizeTests
         var card = Templates.Render(CardNames.CertificateReport, data);
         AssertUnderLimit(card);
         Assert.True(data.HasSummary);
-        Assert.Contains("50 certificates (1 Root CA, 49 Server certificate", data.Summary, StringComparison.Ordinal);
+        Assert.Contains("50 certificates (1 Root CA, 49 Server certificates)", data.Summary, StringComparison.Ordinal);
         Assert.Equal(CardContent.MaxCertificatesShown, data.Certificates.Count);
         Assert.Equal(1, data.Certificates[0].Number); // the root, which goes to Trusted Root
         Assert.Contains(data.Certificates, c => c.DaysLeftColor == "warning"); // a warned one before the fine ones

@@ -38,6 +38,18 @@ public class LiteralTextTests
     }
 
     [Fact]
+    public void A_value_in_the_middle_of_a_line_escapes_no_line_start_marker()
+    {
+        var template = JsonNode.Parse("""{ "type": "TextBlock", "text": "Chain in the file: ${chain}" }""")!;
+
+        var card = CardTemplates.Expand(template, JsonNode.Parse("""{ "chain": "#2 leaf.example → #1 [Root]" }"""));
+
+        Assert.Equal("Chain in the file: #2 leaf.example → #1 \\[Root\\]", (string?)card!["text"]);
+        Assert.Equal("\\#2 leaf", Markdown.Literal("#2 leaf")); // alone, at the start of a line, it would be a heading
+        Assert.Equal("#2 leaf", Markdown.Literal("#2 leaf", atLineStart: false));
+    }
+
+    [Fact]
     public void A_markdown_subject_shows_literally_on_the_report_card()
     {
         var report = Check(EvilRoot());
