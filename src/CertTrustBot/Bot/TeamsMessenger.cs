@@ -81,6 +81,13 @@ public sealed class TeamsMessenger(
         var reference = JsonConvert.DeserializeObject<ConversationReference>(JsonConvert.SerializeObject(activity.GetConversationReference()))!;
         if (wholeChannel && reference.Conversation?.Id is { } id && id.IndexOf(";messageid=", StringComparison.Ordinal) is var at and >= 0)
             reference.Conversation.Id = id[..at];
+        if (wholeChannel)
+        {
+            // The channel, not whoever spoke in it: the same reference whichever member's activity taught it, so the
+            // staff team is written again only when it really changed.
+            reference.User = null;
+            reference.Locale = null;
+        }
         reference.ActivityId = null;
         return JsonConvert.SerializeObject(reference);
     }

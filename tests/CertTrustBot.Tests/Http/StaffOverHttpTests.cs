@@ -394,6 +394,19 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
     }
 
     [Fact]
+    public async Task The_staff_team_is_kept_once_whichever_member_speaks_in_it()
+    {
+        var (staff, bot, _, _, thread) = await PostedCaseAsync();
+        var team = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(_storage["Storage:CasesContainer"]).GetBlobClient("staff/team.json");
+        var before = (await team.GetPropertiesAsync()).Value.ETag;
+
+        await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.refresh", staff.Outsider));
+        await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.refresh", staff.Member));
+
+        Assert.Equal(before, (await team.GetPropertiesAsync()).Value.ETag);
+    }
+
+    [Fact]
     public async Task An_activity_naming_the_staff_team_from_another_tenant_does_not_become_the_staff_channel()
     {
         var staff = new StaffTeam(_channel);
