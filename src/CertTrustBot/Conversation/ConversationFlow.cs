@@ -683,6 +683,8 @@ public sealed partial class ConversationFlow
             // The runner checked: no case was filed (a filed one is answered with its receipt).
             SubmitCase or CheckCertificate { Purpose: CheckPurpose.Submission } =>
                 ("Not submitted yet", "Nothing was stored. Press **Confirm** again in a minute: it will still make only one case."),
+            AnswerQuestion when unavailable.OutcomeUnknown =>
+                ("Your answer may not have been added", "I couldn't check whether your answer reached the case. Send it again in a minute: if it did, I'll tell you."),
             AnswerQuestion or CheckCertificate { Purpose: CheckPurpose.Answer } =>
                 ("Your answer was not added yet", "Nothing was stored. Send it again in a minute: the question still waits for it."),
             CheckCertificate => ("Couldn't look up your earlier requests", "Nothing was changed. Press **Continue** on the environment card again in a minute."),

@@ -125,7 +125,7 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
             catch (StorageUnavailableException)
             {
                 LogAnswerFailed(logger, number, "unknown: the check whether it was added failed too", failure.Message);
-                return new StorageUnavailable(answer);
+                return new StorageUnavailable(answer) { OutcomeUnknown = true };
             }
 
             if (current?.History.Any(e => e.Answer?.Id == answer.Answer.AnswerId) == true)

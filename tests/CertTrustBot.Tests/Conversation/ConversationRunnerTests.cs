@@ -238,6 +238,29 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         Assert.Equal("erp.contoso.com", Assert.Single(found!.History, e => e.Kind == CaseEventKind.Answered).Answer?.Text);
     }
 
+    // The answer's write lands, its reply is lost, and the lookup fails too: whether it was added is unknown, so the
+    // customer is not told "nothing was stored", and the question keeps waiting in the chat.
+    [Fact]
+    public async Task When_whether_an_answer_was_added_cannot_be_checked_the_customer_is_told_so()
+    {
+        var healthy = NewDesk();
+        var filed = await healthy.SubmitAsync(CaseDrafts.Draft(requester: Alice), default);
+        await healthy.RecordAsync(filed.CaseNumber, new CaseEventDraft(CaseEventKind.QuestionAsked, "Grace", "Which host?"), null, default);
+        var waiting = new ConversationData { Questions = [new PendingQuestion(filed.CaseNumber, 2, "Which host?", _clock.GetUtcNow())] };
+        var lostAnswer = new LostAnswerPolicy(request => request.Method == Azure.Core.RequestMethod.Put && request.Uri.Path.Contains("/records/", StringComparison.Ordinal));
+        var thenDown = new OutagePolicy(request => lostAnswer.Sent > 0 && request.Method == Azure.Core.RequestMethod.Get);
+        var failing = new CaseDesk(ContainersWith(lostAnswer, thenDown), _clock, NullLogger<CaseDesk>.Instance);
+        var flaky = new Chat(new ConversationRunner(NewFlow(), failing, NullLogger<ConversationRunner>.Instance),
+            new TurnFacts(Alice, ChatKind.Personal, _clock, "{}", ConversationKey)) { State = waiting };
+
+        var result = await flaky.SayAsync("erp.contoso.com");
+
+        var error = Card<ErrorCardData>(result, CardNames.Error);
+        Assert.Equal("Your answer may not have been added", error.Title);
+        Assert.DoesNotContain("Nothing was stored", error.Hint.Value, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(waiting.Questions, result.State.Questions);
+    }
+
     // Storage goes away before the commit point: no case, and "nothing was stored" is true; the failure is logged.
     [Fact]
     public async Task When_storage_fails_before_the_case_record_is_written_nothing_was_stored_is_said_and_logged()
