@@ -72,79 +72,65 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
     /// written: the case then exists, and its staff card is staged (the case-event outbox stages it before the
     /// record), so the customer gets the receipt rather than "nothing was stored".
     /// </summary>
-    private async Task<EffectOutcome> SubmitAsync(SubmitCase submit, CancellationToken cancellationToken)
-    {
-        var requestId = submit.Draft.RequestId;
-        try
-        {
-            return new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken));
-        }
-        catch (StorageUnavailableException failure)
-        {
-            SupportCase? filed;
-            try
-            {
-                filed = await caseDesk.FindByRequestAsync(requestId, cancellationToken);
-            }
-            catch (StorageUnavailableException)
-            {
-                LogSubmitFailed(logger, requestId, "unknown: the check whether its case was filed failed too", failure.Message);
-                return new StorageUnavailable(submit) { OutcomeUnknown = true };
-            }
-
-            if (filed is not null)
-            {
-                LogSubmitFailed(logger, requestId, $"case {filed.CaseNumber} was filed before the failure", failure.Message);
-                return new CaseSubmitted(filed);
-            }
-
-            LogSubmitFailed(logger, requestId, "no case was filed", failure.Message);
-            return new StorageUnavailable(submit);
-        }
-    }
+    private Task<EffectOutcome> SubmitAsync(SubmitCase submit, CancellationToken cancellationToken) =>
+        WriteAsync(
+            submit,
+            $"Submitting request {submit.Draft.RequestId}",
+            async () => new CaseSubmitted(await caseDesk.SubmitAsync(submit.Draft, cancellationToken)),
+            async () => await caseDesk.FindByRequestAsync(submit.Draft.RequestId, cancellationToken) is { } filed
+                ? (new CaseSubmitted(filed), $"case {filed.CaseNumber} was filed before the failure")
+                : (null, "no case was filed"));
 
     /// <summary>
     /// Adds the answer to its case. As with a submit, storage may fail after the record was written: the answer is then
     /// in the case (its id says so), and the customer is thanked rather than asked to send it again.
     /// </summary>
-    private async Task<EffectOutcome> AnswerAsync(AnswerQuestion answer, TurnFacts facts, CancellationToken cancellationToken)
+    private Task<EffectOutcome> AnswerAsync(AnswerQuestion answer, TurnFacts facts, CancellationToken cancellationToken)
     {
         var number = answer.Question.CaseNumber;
+        var draft = new CaseEventDraft(CaseEventKind.Answered, facts.User.DisplayName) { Answer = answer.Answer };
+        return WriteAsync(
+            answer,
+            $"Adding an answer to case {number}",
+            async () => new QuestionAnswered(await caseDesk.RecordAsync(number, draft, null, cancellationToken), answer),
+            async () => await caseDesk.FindAsync(number, cancellationToken) is { } current && current.History.Any(e => e.Answer?.Id == answer.Answer.AnswerId)
+                ? (new QuestionAnswered(new CaseEventResult(CaseEventOutcome.Recorded, current), answer), "it was added before the failure")
+                : (null, "it was not added"));
+    }
+
+    /// <summary>
+    /// A write that may fail after its commit point: when storage fails, <paramref name="landed"/> looks whether it
+    /// landed all the same (the outcome to report, or null) and says what it found. When that look fails too, the
+    /// outcome is unknown, and the customer is told so rather than "nothing was stored". Each failure is one log line.
+    /// </summary>
+    private async Task<EffectOutcome> WriteAsync(
+        ConversationEffect effect, string what, Func<Task<EffectOutcome>> write, Func<Task<(EffectOutcome? Outcome, string Found)>> landed)
+    {
         try
         {
-            var draft = new CaseEventDraft(CaseEventKind.Answered, facts.User.DisplayName) { Answer = answer.Answer };
-            return new QuestionAnswered(await caseDesk.RecordAsync(number, draft, null, cancellationToken), answer);
+            return await write();
         }
         catch (StorageUnavailableException failure)
         {
-            SupportCase? current;
+            (EffectOutcome? Outcome, string Found) looked;
             try
             {
-                current = await caseDesk.FindAsync(number, cancellationToken);
+                looked = await landed();
             }
             catch (StorageUnavailableException)
             {
-                LogAnswerFailed(logger, number, "unknown: the check whether it was added failed too", failure.Message);
-                return new StorageUnavailable(answer) { OutcomeUnknown = true };
+                LogWriteFailed(logger, what, "unknown: the check whether it landed failed too", failure.Message);
+                return new StorageUnavailable(effect) { OutcomeUnknown = true };
             }
 
-            if (current?.History.Any(e => e.Answer?.Id == answer.Answer.AnswerId) == true)
-            {
-                LogAnswerFailed(logger, number, "it was added before the failure", failure.Message);
-                return new QuestionAnswered(new CaseEventResult(CaseEventOutcome.Recorded, current), answer);
-            }
-
-            LogAnswerFailed(logger, number, "it was not added", failure.Message);
-            return new StorageUnavailable(answer);
+            LogWriteFailed(logger, what, looked.Found, failure.Message);
+            return looked.Outcome ?? new StorageUnavailable(effect);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Adding an answer to case {CaseNumber} failed ({Outcome}): {Failure}")]
-    private static partial void LogAnswerFailed(ILogger logger, string caseNumber, string outcome, string failure);
-
     // One line, no stack trace: the message names the storage operation and its status, never request content.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Submitting request {RequestId} failed ({Outcome}): {Failure}")]
-    private static partial void LogSubmitFailed(ILogger logger, string requestId, string outcome, string failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{What} failed ({Outcome}): {Failure}")]
+    private static partial void LogWriteFailed(ILogger logger, string what, string outcome, string failure);
 
     // The engine is pure and takes its clock at construction: one per turn, on the turn's clock.
     private async Task<CertificateReport> CheckAsync(CheckCertificate check, TurnFacts facts, CancellationToken cancellationToken)
