@@ -138,7 +138,9 @@ public sealed partial class CaseEventDispatcher(
         }
 
         var claimed = entry with { Committed = true, LastAttemptAt = now, NextAttemptAt = now + policy.ClaimDuration };
-        if (await outbox.TryReplaceAsync(blobName, claimed, etag.Value, cancellationToken).ConfigureAwait(false) is not { } claim)
+        // Not cancelled by shutdown: a claim whose write landed while its answer was cut off would hold the event back
+        // for the whole claim duration, with nobody left to give it back.
+        if (await outbox.TryReplaceAsync(blobName, claimed, etag.Value, CancellationToken.None).ConfigureAwait(false) is not { } claim)
             return Outcome.Waiting; // another instance claimed it first
 
         DeliveryResult result;
