@@ -15,38 +15,22 @@ namespace CertTrustBot.Bot;
 /// </summary>
 public sealed class RefusingAuthentication(BotFrameworkAuthentication inner) : BotFrameworkAuthentication
 {
-    public override async Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken)
-    {
-        RefuseMalformed(authHeader);
-        try
-        {
-            return await inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw Refused(authHeader, e);
-        }
-    }
+    public override Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken) =>
+        GuardAsync(authHeader, () => inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken));
 
-    public override async Task<AuthenticateRequestResult> AuthenticateStreamingRequestAsync(string authHeader, string channelIdHeader, CancellationToken cancellationToken)
-    {
-        RefuseMalformed(authHeader);
-        try
-        {
-            return await inner.AuthenticateStreamingRequestAsync(authHeader, channelIdHeader, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw Refused(authHeader, e);
-        }
-    }
+    public override Task<AuthenticateRequestResult> AuthenticateStreamingRequestAsync(string authHeader, string channelIdHeader, CancellationToken cancellationToken) =>
+        GuardAsync(authHeader, () => inner.AuthenticateStreamingRequestAsync(authHeader, channelIdHeader, cancellationToken));
 
-    public override async Task<ClaimsIdentity> AuthenticateChannelRequestAsync(string authHeader, CancellationToken cancellationToken)
+    public override Task<ClaimsIdentity> AuthenticateChannelRequestAsync(string authHeader, CancellationToken cancellationToken) =>
+        GuardAsync(authHeader, () => inner.AuthenticateChannelRequestAsync(authHeader, cancellationToken));
+
+    // A malformed header is refused before the SDK sees it; whatever the SDK then throws becomes one refusal.
+    private static async Task<T> GuardAsync<T>(string authHeader, Func<Task<T>> authenticate)
     {
         RefuseMalformed(authHeader);
         try
         {
-            return await inner.AuthenticateChannelRequestAsync(authHeader, cancellationToken);
+            return await authenticate();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
