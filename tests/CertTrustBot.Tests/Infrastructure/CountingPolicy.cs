@@ -4,26 +4,15 @@ using Azure.Core.Pipeline;
 namespace CertTrustBot.Tests.Infrastructure;
 
 /// <summary>An Azure SDK pipeline policy that counts the requests it is asked about, so a test can say how often storage was called.</summary>
-public sealed class CountingPolicy(Func<Request, bool> counts) : HttpPipelinePolicy
+public sealed class CountingPolicy(Func<Request, bool> counts) : HttpPipelineSynchronousPolicy
 {
     private int _count;
 
     public int Count => Volatile.Read(ref _count);
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override void OnSendingRequest(HttpMessage message)
     {
-        Count1(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Count1(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void Count1(HttpMessage message)
-    {
+        ArgumentNullException.ThrowIfNull(message);
         if (counts(message.Request))
             Interlocked.Increment(ref _count);
     }

@@ -9,27 +9,16 @@ namespace CertTrustBot.Tests.Infrastructure;
 /// connection resets on the way back), so storage has done the write but the client sees a failure: the case of a
 /// write that fails after its commit point, against a real Azurite.
 /// </summary>
-public sealed class LostAnswerPolicy(Func<Request, bool> affects) : HttpPipelinePolicy
+public sealed class LostAnswerPolicy(Func<Request, bool> affects) : HttpPipelineSynchronousPolicy
 {
     private int _sent;
 
     /// <summary>How many affected requests reached storage.</summary>
     public int Sent => Volatile.Read(ref _sent);
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override void OnReceivedResponse(HttpMessage message)
     {
-        ProcessNext(message, pipeline);
-        Lose(message);
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-        Lose(message);
-    }
-
-    private void Lose(HttpMessage message)
-    {
+        ArgumentNullException.ThrowIfNull(message);
         if (!affects(message.Request))
             return;
         Interlocked.Increment(ref _sent);

@@ -8,22 +8,11 @@ namespace CertTrustBot.Tests.Infrastructure;
 /// An Azure SDK pipeline policy that refuses the connection for the requests it affects, as a storage outage would,
 /// so a test can take storage away for one kind of request (say, only the case record's PUT) against a real Azurite.
 /// </summary>
-public sealed class OutagePolicy(Func<Request, bool> affects) : HttpPipelinePolicy
+public sealed class OutagePolicy(Func<Request, bool> affects) : HttpPipelineSynchronousPolicy
 {
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override void OnSendingRequest(HttpMessage message)
     {
-        Fail(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        Fail(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void Fail(HttpMessage message)
-    {
+        ArgumentNullException.ThrowIfNull(message);
         if (affects(message.Request))
             throw new HttpRequestException("Connection refused (simulated outage)", new SocketException((int)SocketError.ConnectionRefused));
     }
