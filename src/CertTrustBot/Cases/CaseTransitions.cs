@@ -7,18 +7,18 @@ namespace CertTrustBot.Cases;
 public static class CaseTransitions
 {
     /// <summary>One row: <paramref name="Kind"/> is allowed from the <paramref name="From"/> statuses.</summary>
-    /// <param name="To">The status after the event (for an answer: the one the case had before the question).</param>
-    public sealed record Row(CaseEventKind Kind, IReadOnlyList<CaseStatus> From, string To);
+    /// <param name="To">The status after the event, from the case before it and the environments it installs.</param>
+    public sealed record Row(CaseEventKind Kind, IReadOnlyList<CaseStatus> From, Func<SupportCase, IReadOnlyCollection<string>, CaseStatus> To);
 
     private static readonly CaseStatus[] Open = [CaseStatus.Submitted, CaseStatus.InProgress, CaseStatus.NeedsInformation];
 
     public static readonly IReadOnlyList<Row> Table =
     [
-        new(CaseEventKind.Started, [CaseStatus.Submitted, CaseStatus.NeedsInformation], "InProgress"),
-        new(CaseEventKind.QuestionAsked, Open, "NeedsInformation"),
-        new(CaseEventKind.Answered, [CaseStatus.NeedsInformation], "the status before the question"),
-        new(CaseEventKind.Installed, Open, "Installed when no environment is left, else InProgress"),
-        new(CaseEventKind.Rejected, Open, "Rejected"),
+        new(CaseEventKind.Started, [CaseStatus.Submitted, CaseStatus.NeedsInformation], (_, _) => CaseStatus.InProgress),
+        new(CaseEventKind.QuestionAsked, Open, (_, _) => CaseStatus.NeedsInformation),
+        new(CaseEventKind.Answered, [CaseStatus.NeedsInformation], (current, _) => StatusBeforeQuestion(current)),
+        new(CaseEventKind.Installed, Open, (current, installing) => Remaining(current, installing).Count == 0 ? CaseStatus.Installed : CaseStatus.InProgress),
+        new(CaseEventKind.Rejected, Open, (_, _) => CaseStatus.Rejected),
     ];
 
     /// <summary>Whether <paramref name="kind"/> may happen to <paramref name="current"/> now.</summary>
@@ -34,17 +34,10 @@ public static class CaseTransitions
     /// </summary>
     public static CaseStatus? After(SupportCase current, CaseEventKind kind, IReadOnlyCollection<string>? installing = null)
     {
-        if (!Allows(current, kind))
-            return null;
-        return kind switch
-        {
-            CaseEventKind.Started => CaseStatus.InProgress,
-            CaseEventKind.QuestionAsked => CaseStatus.NeedsInformation,
-            CaseEventKind.Answered => StatusBeforeQuestion(current),
-            CaseEventKind.Installed => Remaining(current, installing ?? []).Count == 0 ? CaseStatus.Installed : CaseStatus.InProgress,
-            CaseEventKind.Rejected => CaseStatus.Rejected,
-            _ => null,
-        };
+        ArgumentNullException.ThrowIfNull(current);
+        return Table.FirstOrDefault(r => r.Kind == kind && r.From.Contains(current.Status)) is { } row
+            ? row.To(current, installing ?? [])
+            : null;
     }
 
     /// <summary>The environments the case's events installed, in the case's order.</summary>
