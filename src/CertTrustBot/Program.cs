@@ -4,6 +4,7 @@ using CertTrustBot.Cases.Events;
 using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Conversation;
 using CertTrustBot.Hosting;
+using CertTrustBot.Slack;
 using CertTrustBot.Staff;
 using CertTrustBot.Storage;
 
@@ -17,10 +18,12 @@ builder.Services.AddCaseWebhook(builder.Configuration);
 builder.Services.AddConversation();
 builder.Services.AddStaffDesk();
 builder.AddTeamsBot();
+builder.AddSlackApp();
 
 var app = builder.Build();
 
 app.MapTeamsBot();
+app.MapSlackApp();
 app.MapHealthEndpoints();
 
 app.Run();

@@ -26,6 +26,18 @@ public enum DownloadFailure
     TimedOut,
 }
 
+/// <summary>
+/// Where a channel's files may come from and which of those hosts get its token, when not the Teams defaults of
+/// <see cref="AttachmentDownloadOptions"/> (the Slack app: Slack's file hosts, with the bot token).
+/// </summary>
+/// <param name="TokenOrigin">One more origin (scheme, host, port) that gets the token: the channel's own API, which has
+/// it already (a loopback "Slack" in tests). Loopback stays allowed only with Attachments:AllowLoopback.</param>
+public sealed record DownloadHosts(IReadOnlyList<string> Allowed, IReadOnlyList<string> Token, Uri? TokenOrigin = null)
+{
+    public bool IsTokenOrigin(Uri url) =>
+        TokenOrigin is { } origin && Uri.Compare(origin, url, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) == 0;
+}
+
 public sealed record DownloadResult(byte[]? Content, DownloadFailure? Failure, string? Detail)
 {
     public static DownloadResult Ok(byte[] content) => new(content, null, null);
@@ -48,9 +60,17 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
 
     /// <param name="url">Where the channel said the file is.</param>
     /// <param name="authorize">Adds the bot's token to a request; called only for Bot Framework hosts. Null: never.</param>
+    public Task<DownloadResult> DownloadAsync(
+        Uri url, Func<HttpRequestMessage, CancellationToken, Task>? authorize, CancellationToken cancellationToken) =>
+        DownloadAsync(url, authorize, null, cancellationToken);
+
+    /// <param name="url">Where the channel said the file is.</param>
+    /// <param name="authorize">Adds the channel's token to a request; called only for its token hosts. Null: never.</param>
+    /// <param name="hosts">The channel's own hosts; null: Attachments:AllowedHosts and TokenHosts (Teams).</param>
     public async Task<DownloadResult> DownloadAsync(
-        Uri url, Func<HttpRequestMessage, CancellationToken, Task>? authorize, CancellationToken cancellationToken)
+        Uri url, Func<HttpRequestMessage, CancellationToken, Task>? authorize, DownloadHosts? hosts, CancellationToken cancellationToken)
     {
+        hosts ??= new DownloadHosts(_options.EffectiveAllowedHosts, _options.EffectiveTokenHosts);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
         // A client per download from the factory (pooled handlers), not one kept for the bot's lifetime.
@@ -59,7 +79,7 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
         {
             for (var hop = 0; hop <= MaxRedirects; hop++)
             {
-                if (NotAllowed(url) is { } why)
+                if (NotAllowed(url, hosts) is { } why)
                 {
                     logger.LogWarning("Attachment download refused: {Host} {Reason}", url.Host, why);
                     return DownloadResult.Fail(DownloadFailure.HostNotAllowed, $"{url.Host} {why}");
@@ -68,7 +88,7 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
                 request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
                 // The host connected to is the IDN host; NotAllowed made sure it is the host that was checked.
-                if (authorize is not null && !IsLoopback(url) && HostPattern.MatchesAny(_options.EffectiveTokenHosts, url.IdnHost))
+                if (authorize is not null && (hosts.IsTokenOrigin(url) || (!IsLoopback(url) && HostPattern.MatchesAny(hosts.Token, url.IdnHost))))
                     await authorize(request, timeout.Token);
 
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -132,7 +152,7 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
         return LooksLikeWebPage(bytes) ? DownloadResult.Fail(DownloadFailure.WebPage, "HTML content") : DownloadResult.Ok(bytes);
     }
 
-    private string? NotAllowed(Uri url)
+    private string? NotAllowed(Uri url, DownloadHosts hosts)
     {
         if (!url.IsAbsoluteUri)
             return "is not an absolute URL";
@@ -144,7 +164,7 @@ public sealed class AttachmentDownloader(IHttpClientFactory httpClients, IOption
             return "has a user name before the host (a file link never has one)";
         if (ConnectedHost(url) is not { } host)
             return "is not a plain host name (IDN normalisation changes it or cannot make a DNS name of it)";
-        return HostPattern.MatchesAny(_options.EffectiveAllowedHosts, host) ? null : "is not on the allow-list (Attachments:AllowedHosts)";
+        return HostPattern.MatchesAny(hosts.Allowed, host) || hosts.IsTokenOrigin(url) ? null : "is not on the allow-list";
     }
 
     /// <summary>

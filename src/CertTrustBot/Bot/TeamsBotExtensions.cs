@@ -46,7 +46,9 @@ public static class TeamsBotExtensions
         services.AddSingleton<TurnInputReader>();
         services.AddSingleton<ReplyRenderer>();
         services.AddSingleton<IBot, TeamsBot>();
-        services.AddSingleton<IChannelMessenger, TeamsMessenger>();
+        services.AddSingleton<TeamsMessenger>();
+        // Teams is the default edge; others (the Slack app) register an IChannelEdgeMessenger beside it.
+        services.AddSingleton<IChannelMessenger>(sp => new ChannelRouter(sp.GetRequiredService<TeamsMessenger>(), sp.GetServices<IChannelEdgeMessenger>()));
         return builder;
     }
 

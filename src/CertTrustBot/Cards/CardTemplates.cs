@@ -17,7 +17,7 @@ namespace CertTrustBot.Cards;
 /// <c>$root</c>, <c>$index</c> and <c>$data</c> work as in the real language); on an object it changes the scope.</item>
 /// <item><c>"$when": "${expression}"</c> drops the element when false.</item>
 /// <item>Expressions: paths, literals (<c>'text'</c>, numbers, <c>true</c>, <c>false</c>, <c>null</c>),
-/// <c>!x</c>, <c>not(x)</c>, <c>equals(a, b)</c>, <c>empty(x)</c>, <c>count(x)</c>.</item>
+/// <c>!x</c>, <c>not(x)</c>, <c>equals(a, b)</c>, <c>empty(x)</c>, <c>count(x)</c>, <c>contains(list, x)</c>.</item>
 /// </list>
 /// A path the data does not have is a template bug and throws <see cref="CardTemplateException"/>, so that the card
 /// test catches it; a null value renders as an empty string.
@@ -27,6 +27,12 @@ namespace CertTrustBot.Cards;
 /// words may use Markdown, the data's show literally. Escaping here, at the one point every card goes through, rather
 /// than in each card's builder, means a new card or field cannot forget it; and only here is it known whether a value
 /// lands in text (escaped) or in an action's data, a URL or an input's value (kept as it is).
+/// </para>
+/// <para>
+/// Slack's Block Kit templates (<c>cards/slack/{name}.json</c>, <see cref="RenderSlack"/>) are filled the same way; there
+/// the text of a <c>mrkdwn</c> text object is Slack mrkdwn, where data strings go through
+/// <see cref="SlackMarkdown.Literal"/> and the bot's own <see cref="MarkdownText"/> is translated
+/// (<see cref="SlackMarkdown.FromMarkdown"/>); in a <c>plain_text</c> object a <see cref="MarkdownText"/> loses its markup.
 /// </para>
 /// </summary>
 public sealed class CardTemplates
@@ -54,21 +60,29 @@ public sealed class CardTemplates
     public static CardTemplates FromJson(IReadOnlyDictionary<string, string> templates) =>
         new(name => templates.TryGetValue(name, out var json) ? json : null);
 
+    /// <summary>The folder (under the card templates) of the Block Kit templates.</summary>
+    public const string SlackFolder = "slack";
+
     /// <summary>Fills the template <paramref name="name"/> with <paramref name="data"/> (serialised with camelCase names).</summary>
-    public JsonObject Render(string name, object data)
+    public JsonObject Render(string name, object data) => Render(name, data, CardDialect.AdaptiveCard);
+
+    /// <summary>Fills the Block Kit template <c>slack/{name}.json</c> with the same data as the Adaptive Card <paramref name="name"/>.</summary>
+    public JsonObject RenderSlack(string name, object data) => Render(name, data, CardDialect.Slack);
+
+    private JsonObject Render(string name, object data, CardDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var template = Load(name);
+        var template = Load(name, dialect == CardDialect.Slack ? SlackFolder + "/" : "");
         var dataNode = data as JsonNode ?? JsonSerializer.SerializeToNode(data, data.GetType(), DataJson);
-        var expanded = Expand(template, dataNode, name);
+        var expanded = Expand(template, dataNode, name, dialect);
         return expanded as JsonObject ?? throw new CardTemplateException($"Card template '{name}' is not a JSON object.");
     }
 
     /// <summary>Expands a template with data; the template itself is not changed.</summary>
-    public static JsonNode? Expand(JsonNode template, JsonNode? data, string templateName = "template")
+    public static JsonNode? Expand(JsonNode template, JsonNode? data, string templateName = "template", CardDialect dialect = CardDialect.AdaptiveCard)
     {
         ArgumentNullException.ThrowIfNull(template);
-        var scope = new Scope(data, data, null, templateName);
+        var scope = new Scope(data, data, null, templateName, dialect);
         var results = ExpandNode(template, scope);
         return results.Count switch
         {
@@ -78,11 +92,11 @@ public sealed class CardTemplates
         };
     }
 
-    private JsonNode Load(string name)
+    private JsonNode Load(string name, string folder)
     {
         if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
             throw new CardTemplateException($"'{name}' is not a card template name.");
-        return _cache.GetOrAdd(name, n =>
+        return _cache.GetOrAdd(folder + name, n =>
         {
             var json = _readTemplate(n) ?? throw new CardTemplateException($"There is no card template '{n}'.");
             try
@@ -96,7 +110,7 @@ public sealed class CardTemplates
         });
     }
 
-    private sealed record Scope(JsonNode? Data, JsonNode? Root, int? Index, string TemplateName);
+    private sealed record Scope(JsonNode? Data, JsonNode? Root, int? Index, string TemplateName, CardDialect Dialect);
 
     // Where a template string lands: plain (kept as it is), Markdown text (data escaped), or a list of facts.
     private enum Place
@@ -131,7 +145,10 @@ public sealed class CardTemplates
 
     private static List<JsonNode?> ExpandObject(JsonObject obj, Scope scope, bool isFact = false)
     {
-        var isTextBlock = obj["type"] is JsonValue type && type.TryGetValue<string>(out var typeName) && typeName == "TextBlock";
+        var typeName = obj["type"] is JsonValue type && type.TryGetValue<string>(out var t) ? t : null;
+        // Where the text renders as Markdown: a TextBlock's text (Adaptive Cards), a mrkdwn text object's (Block Kit).
+        var isTextBlock = scope.Dialect == CardDialect.Slack ? typeName == "mrkdwn" : typeName == "TextBlock";
+        isFact &= scope.Dialect == CardDialect.AdaptiveCard;
         var scopes = new List<Scope>();
         if (obj.TryGetPropertyValue("$data", out var dataBinding))
         {
@@ -255,8 +272,14 @@ public sealed class CardTemplates
     private static string AsText(JsonNode? value, string text, Scope scope, bool markdown, bool atLineStart = true) => value switch
     {
         null => "",
-        _ when IsMarkdownText(value, out var own) => own,
-        JsonValue v when v.TryGetValue<string>(out var s) => markdown ? Markdown.Literal(s, atLineStart) : s,
+        _ when IsMarkdownText(value, out var own) => scope.Dialect switch
+        {
+            CardDialect.Slack when markdown => SlackMarkdown.FromMarkdown(own),
+            CardDialect.Slack => SlackMarkdown.PlainFromMarkdown(own),
+            _ => own,
+        },
+        JsonValue v when v.TryGetValue<string>(out var s) => !markdown ? s
+            : scope.Dialect == CardDialect.Slack ? SlackMarkdown.Literal(s) : Markdown.Literal(s, atLineStart),
         JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
         JsonValue v => v.ToJsonString(),
         _ => throw new CardTemplateException($"{scope.TemplateName}: \"{text}\" puts a list or an object inside a text."),
@@ -366,6 +389,14 @@ public sealed class CardTemplates
                     JsonValue v when v.TryGetValue<string>(out var s) => s.Length == 0,
                     _ => false,
                 }),
+                // contains('a,b', 'b') or contains(list, item): a comma-joined selection (as Input.ChoiceSet keeps it) or an array.
+                ("contains", 2) => JsonValue.Create(args[0] switch
+                {
+                    JsonArray a => a.Any(item => JsonNode.DeepEquals(item, args[1])),
+                    JsonValue v when v.TryGetValue<string>(out var s) && args[1] is JsonValue w && w.TryGetValue<string>(out var wanted) =>
+                        s.Split(',', StringSplitOptions.TrimEntries).Contains(wanted, StringComparer.Ordinal),
+                    _ => false,
+                }),
                 ("count", 1) => JsonValue.Create(args[0] switch
                 {
                     JsonArray a => a.Count,
@@ -451,6 +482,16 @@ public sealed class CardTemplates
         private CardTemplateException Error(string problem) =>
             new($"{scope.TemplateName}: in ${{{text}}}: {problem}.");
     }
+}
+
+/// <summary>Which card language a template is written in, which decides where data strings are escaped and how.</summary>
+public enum CardDialect
+{
+    /// <summary>Adaptive Cards (Teams): TextBlock text and facts render Markdown.</summary>
+    AdaptiveCard,
+
+    /// <summary>Slack Block Kit: the text of <c>mrkdwn</c> text objects renders Slack mrkdwn.</summary>
+    Slack,
 }
 
 /// <summary>A card template is missing, malformed, or asks for data that is not there.</summary>

@@ -50,12 +50,22 @@ public sealed partial class StaffDesk(
     }
 
     /// <summary>A click on a case card (Action.Execute, or Action.Submit as a fallback).</summary>
-    public async Task<StaffActionResult> ActAsync(StaffAction action, Staffer who, CancellationToken cancellationToken)
+    public Task<StaffActionResult> ActAsync(StaffAction action, Staffer who, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        return ActAsync(action, who, StaffRules.Authorize(who, options.Value), cancellationToken);
+    }
+
+    /// <summary>
+    /// A click whose clicker the channel's own staff rules authorized (<paramref name="refusal"/> null) or refused
+    /// (the Slack app: its staff users, workspace and channel).
+    /// </summary>
+    public async Task<StaffActionResult> ActAsync(StaffAction action, Staffer who, Refused? refusal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(who);
         var current = await caseDesk.FindAsync(action.CaseNumber, cancellationToken).ConfigureAwait(false);
-        var decision = StaffRules.Decide(current, action, who, options.Value);
+        var decision = StaffRules.Decide(current, action, who, refusal);
         switch (decision)
         {
             case Refused refused:

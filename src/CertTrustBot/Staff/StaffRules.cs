@@ -94,12 +94,19 @@ public static class StaffRules
 
     public static StaffDecision Decide(SupportCase? current, StaffAction action, Staffer who, StaffOptions options)
     {
-        ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(who);
         ArgumentNullException.ThrowIfNull(options);
+        return Decide(current, action, who, Authorize(who, options));
+    }
 
-        if (Authorize(who, options) is { } refused)
-            return refused;
+    /// <summary>The same rules, with the clicker already authorized (or refused) by the rules of their channel.</summary>
+    public static StaffDecision Decide(SupportCase? current, StaffAction action, Staffer who, Refused? refusal)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(who);
+
+        if (refusal is not null)
+            return refusal;
         if (current is null)
             return new Unchanged($"Case {action.CaseNumber} no longer exists. Nothing was changed.");
         if (action.Verb == StaffVerb.Refresh)
