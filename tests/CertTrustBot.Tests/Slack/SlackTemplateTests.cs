@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using CertTrustBot.Cards;
+using CertTrustBot.Tests.Cards;
+
+namespace CertTrustBot.Tests.Slack;
+
+/// <summary>The Block Kit templates (cards/slack/), filled by the same mechanism and data as the Adaptive Cards.</summary>
+public sealed class SlackTemplateTests
+{
+    private static readonly string Directory = Path.Combine(AppContext.BaseDirectory, "cards");
+    private readonly CardTemplates _templates = CardTemplates.FromDirectory(Directory);
+
+    public static TheoryData<string, object, string> Samples => CardSamples.All;
+
+    [Fact]
+    public void Every_card_has_a_Block_Kit_template()
+    {
+        var files = System.IO.Directory.GetFiles(Path.Combine(Directory, CardTemplates.SlackFolder), "*.json").Select(Path.GetFileNameWithoutExtension).Order().ToList();
+        Assert.Equal(CardNames.All.Order(), files);
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Every_template_filled_with_sample_data_keeps_Slack_s_limits(string template, object data, string variant)
+    {
+        var blocks = _templates.RenderSlack(template, data)["blocks"]!.AsArray();
+        var problems = new List<string>();
+        if (blocks.Count is 0 or > 50)
+            problems.Add($"{blocks.Count} blocks (1 to 50)");
+        var actionIds = new List<string>();
+        foreach (var block in blocks.OfType<JsonObject>())
+        {
+            var type = (string?)block["type"];
+            if (type is not ("header" or "section" or "context" or "divider" or "input" or "actions"))
+                problems.Add($"block type {type}");
+            if (type == "header" && ((string?)block["text"]?["text"])?.Length is null or 0 or > 150)
+                problems.Add("a header's text must be 1 to 150 characters");
+            if (type == "section" && block["text"] is null && block["fields"] is null)
+                problems.Add("a section without text or fields");
+            if (block["fields"] is JsonArray fields && fields.Count is 0 or > 10)
+                problems.Add($"{fields.Count} fields (1 to 10)");
+            if (type == "input" && block["element"]?["options"] is JsonArray { Count: 0 })
+                problems.Add("a select without options");
+            foreach (var element in Descendants(block).OfType<JsonObject>())
+            {
+                if ((string?)element["type"] is "mrkdwn" or "plain_text" && ((string?)element["text"])?.Length is null or 0 or > 3000)
+                    problems.Add($"a text object of {((string?)element["text"])?.Length ?? 0} characters (1 to 3000)");
+                if ((string?)element["action_id"] is { } id)
+                    actionIds.Add(id);
+                if ((string?)element["type"] == "button" && ((string?)element["value"])?.Length > 2000)
+                    problems.Add("a button value over 2000 characters");
+                if (element["initial_value"] is JsonValue v && v.ToString().Length == 0)
+                    problems.Add("an empty initial_value");
+                if (element["initial_options"] is JsonArray { Count: 0 })
+                    problems.Add("empty initial_options");
+                if (element.Any(p => p.Key.StartsWith('$')))
+                    problems.Add("a template keyword left in");
+            }
+        }
+
+        if (actionIds.Count != actionIds.Distinct().Count())
+            problems.Add("action ids repeat: " + string.Join(", ", actionIds));
+        Assert.True(problems.Count == 0, $"{template} ({variant}):\n{string.Join("\n", problems)}\n{blocks.ToJsonString()}");
+    }
+
+    [Fact]
+    public void Outside_text_shows_literally_in_mrkdwn_and_as_it_is_in_plain_text_and_values()
+    {
+        var data = (StaffCaseCardData)CardSamples.All.First(r => (string)r[0] == CardNames.StaffCase)[1];
+        data = data with { Requester = "Eve <!channel> *urgent*", Environments = "A & B" };
+
+        var blocks = _templates.RenderSlack(CardNames.StaffCase, data)["blocks"]!;
+        var mrkdwn = string.Join("\n", Descendants(blocks).OfType<JsonObject>().Where(o => (string?)o["type"] == "mrkdwn").Select(o => (string?)o["text"]));
+
+        Assert.Contains("Eve &lt;!channel&gt; \u200B*\u200Burgent\u200B*\u200B", mrkdwn, StringComparison.Ordinal);
+        Assert.Contains("A &amp; B", mrkdwn, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!channel>", mrkdwn, StringComparison.Ordinal);
+        // The template's own mrkdwn stays: the field titles are bold.
+        Assert.Contains("*Customer*\n", mrkdwn, StringComparison.Ordinal);
+        // Button values carry the case's ETag as it is (not escaped), so the click is checked against it.
+        var start = Descendants(blocks).OfType<JsonObject>().Single(o => (string?)o["action_id"] == "staff.start");
+        Assert.Equal("action=staff.start&caseNumber=CT-000042&etag=\"0x8DC1\"", (string?)start["value"]);
+    }
+
+    [Fact]
+    public void The_bot_s_own_Markdown_becomes_mrkdwn_and_loses_its_marks_in_plain_text()
+    {
+        var data = new ErrorCardData("**Not** submitted", "Storage <down>", true, new MarkdownText("Press **Confirm** again."));
+
+        var blocks = _templates.RenderSlack(CardNames.Error, data)["blocks"]!.AsArray();
+
+        Assert.Equal("**Not** submitted", (string?)blocks[0]!["text"]!["text"]); // a plain_text header: data as it is
+        Assert.Equal(":x: Storage &lt;down&gt;", (string?)blocks[1]!["text"]!["text"]);
+        Assert.Equal("Press *Confirm* again.", (string?)blocks[2]!["text"]!["text"]);
+    }
+
+    [Fact]
+    public void The_picker_preselects_the_chosen_environments_and_its_buttons_carry_the_request()
+    {
+        var data = new EnvironmentPickerCardData("req-7", "root.cer", [new("Development", "Development"), new("Test", "Test"), new("Production", "Production")],
+            "Production,Test", "", 40, "erp.example.com", false, MarkdownText.Empty);
+
+        var blocks = _templates.RenderSlack(CardNames.EnvironmentPicker, data)["blocks"]!.AsArray().OfType<JsonObject>().ToList();
+
+        var select = blocks.Single(b => (string?)b["block_id"] == "environments")["element"]!;
+        Assert.Equal(["Development", "Test", "Production"], select["options"]!.AsArray().Select(o => (string?)o!["value"]));
+        Assert.Equal(["Test", "Production"], select["initial_options"]!.AsArray().Select(o => (string?)o!["value"]));
+        Assert.Null(blocks.Single(b => (string?)b["block_id"] == "otherEnvironment")["element"]!["initial_value"]);
+        Assert.Equal("erp.example.com", (string?)blocks.Single(b => (string?)b["block_id"] == "hostName")["element"]!["initial_value"]);
+        var buttons = blocks.Single(b => (string?)b["type"] == "actions")["elements"]!.AsArray();
+        Assert.Equal(["action=environments&requestId=req-7", "action=cancel&requestId=req-7"], buttons.Select(b => (string?)b!["value"]));
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                yield return o;
+                foreach (var (_, value) in o)
+                {
+                    foreach (var d in Descendants(value))
+                        yield return d;
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                {
+                    foreach (var d in Descendants(item))
+                        yield return d;
+                }
+
+                break;
+        }
+    }
+}
