@@ -267,32 +267,10 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("Production", shown.AllText, StringComparison.Ordinal);
     }
 
-    /// <summary>A file shared in the DM, the picker's Continue with <paramref name="environments"/>, then Confirm: the case number.</summary>
-    private async Task<(string CaseNumber, SlackCall Confirmation, string ConfirmationTs)> FileCaseAsync(SlackSender slack, SlackUser user, params string[] environments)
-    {
-        var url = _slack.ServeFile(user.TeamId, "root.cer", TestCertificates.RootDer);
-        Assert.Equal(HttpStatusCode.OK, (await slack.EventAsync(user.FileShare("root.cer", url))).StatusCode);
+    private Task<(string CaseNumber, SlackCall Confirmation, string ConfirmationTs)> FileCaseAsync(SlackSender slack, SlackUser user, params string[] environments) =>
+        SlackFlow.FileCaseAsync(_slack, slack, user, environments);
 
-        var picker = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == user.DirectMessage && c.Blocks.OfType<JsonObject>().Any(b => (string?)b["block_id"] == "environments"), "the picker");
-        var select = picker.Blocks.OfType<JsonObject>().Single(b => (string?)b["block_id"] == "environments")["element"]!;
-        Assert.Equal("multi_static_select", (string?)select["type"]);
-        Assert.Contains(_slack.Calls, c => c.Method == "chat.postMessage" && c.Channel == user.DirectMessage && c.AllText.Contains("CN=Contoso Test Root CA", StringComparison.Ordinal));
-
-        var before = _slack.Calls.Count;
-        await slack.InteractionAsync(user.Press(picker, TsOf(picker), "button-environments", new Dictionary<string, object> { ["environments"] = environments }));
-        var confirmation = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == user.DirectMessage && c.Blocks.OfType<JsonObject>().Any(b => (string?)b["block_id"] == "confirmation-actions"), "the confirmation", skip: before);
-        Assert.Contains(string.Join(", ", environments), confirmation.AllText, StringComparison.Ordinal);
-
-        before = _slack.Calls.Count;
-        var confirmationTs = TsOf(confirmation);
-        await slack.InteractionAsync(user.Press(confirmation, confirmationTs, "button-confirm"));
-        var receipt = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == user.DirectMessage && c.AllText.Contains("opened", StringComparison.Ordinal), "the receipt", skip: before);
-        var caseNumber = System.Text.RegularExpressions.Regex.Match(receipt.AllText, @"CT-\d+").Value;
-        Assert.NotEmpty(caseNumber);
-        return (caseNumber, confirmation, confirmationTs);
-    }
-
-    private static string TsOf(SlackCall posted) => posted.Ts ?? throw new InvalidOperationException("Not a posted message.");
+    private static string TsOf(SlackCall posted) => SlackFlow.TsOf(posted);
 
     private (BotApp Bot, SlackSender Slack) Start(string secret = SigningSecret)
     {
