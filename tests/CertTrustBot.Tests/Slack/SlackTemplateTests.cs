@@ -135,3 +135,57 @@ public sealed class SlackTemplateTests
         }
     }
 }
+
+public sealed class SlackRendererTests
+{
+    private readonly SlackRendererUnderTest _renderer = new();
+
+    [Fact]
+    public void A_hostile_subject_is_shortened_to_Slack_s_limits_instead_of_the_message_being_refused()
+    {
+        var data = (ConfirmationCardData)CardSamples.All.First(r => (string)r[0] == CardNames.Confirmation)[1];
+        var subject = "CN=" + string.Concat(Enumerable.Repeat("a&b<c>*", 1000));
+        data = data with { FileName = subject, Certificates = [.. data.Certificates.Select(c => c with { Subject = subject })] };
+
+        var message = _renderer.Render(new CertTrustBot.Conversation.CardReply(CardNames.Confirmation, data, subject));
+
+        var texts = Texts(message.Blocks!).ToList();
+        Assert.All(texts, t => Assert.InRange(t.Length, 1, CertTrustBot.Slack.SlackRenderer.MaxText));
+        Assert.Contains(texts, t => t.EndsWith('…'));
+        Assert.DoesNotMatch(@"&[a-z]*…", string.Join("\n", texts)); // no entity cut in half
+        Assert.True(message.Text.Length <= CertTrustBot.Slack.SlackRenderer.MaxText);
+        Assert.Contains(message.Blocks!.OfType<JsonObject>(), b => (string?)b["type"] == "actions"); // Confirm stays
+    }
+
+    [Fact]
+    public void Over_fifty_blocks_the_display_blocks_are_cut_and_the_inputs_and_buttons_kept()
+    {
+        var blocks = new JsonArray();
+        for (var i = 0; i < 70; i++)
+            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = $"line {i}" } });
+        blocks.Add(new JsonObject { ["type"] = "input", ["block_id"] = "question" });
+        blocks.Add(new JsonObject { ["type"] = "actions", ["block_id"] = "staff-actions" });
+
+        var fitted = CertTrustBot.Slack.SlackRenderer.Fit(blocks);
+
+        Assert.Equal(50, fitted.Count);
+        Assert.Equal("line 0", (string?)fitted[0]!["text"]!["text"]);
+        Assert.Equal(["question", "staff-actions"], fitted.OfType<JsonObject>().Where(b => b["block_id"] is not null).Select(b => (string?)b["block_id"]));
+        Assert.Contains("left out", fitted.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> Texts(JsonNode? node) => node switch
+    {
+        JsonObject o when (string?)o["type"] is "mrkdwn" or "plain_text" => [(string?)o["text"] ?? ""],
+        JsonObject o => o.SelectMany(p => Texts(p.Value)),
+        JsonArray a => a.SelectMany(Texts),
+        _ => [],
+    };
+
+    private sealed class SlackRendererUnderTest()
+    {
+        private readonly CertTrustBot.Slack.SlackRenderer _inner = new(CardTemplates.FromDirectory(Path.Combine(AppContext.BaseDirectory, "cards")));
+
+        public CertTrustBot.Slack.SlackMessage Render(CertTrustBot.Conversation.Reply reply) => _inner.Render(reply);
+    }
+}
