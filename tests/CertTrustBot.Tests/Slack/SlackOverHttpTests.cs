@@ -249,6 +249,28 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_staff_question_reaches_the_customer_s_DM_and_their_answer_the_case_s_thread()
+    {
+        var (bot, slack) = Start();
+        var ada = SlackUser.New("T0CUSTOM01", "ada");
+        var (caseNumber, _, _) = await FileCaseAsync(slack, ada, "Production");
+        var card = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == StaffChannel, "the case in the staff channel");
+        await EventuallyAsync(() => bot.Services.GetRequiredService<CertTrustBot.Staff.StaffStore>().CardOfAsync(caseNumber, CancellationToken.None));
+
+        var before = _slack.Calls.Count;
+        await slack.InteractionAsync(Grace.Press(card, TsOf(card), "staff.ask", new Dictionary<string, object> { ["question"] = "Which host do your servers call? <!channel>" }));
+        var asked = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == ada.DirectMessage, "the question in the DM", skip: before);
+        Assert.Contains("Which host do your servers call? &lt;!channel&gt;", asked.AllText, StringComparison.Ordinal);
+        Assert.Equal(CaseStatus.NeedsInformation, (await bot.Services.GetRequiredService<CaseDesk>().FindAsync(caseNumber, CancellationToken.None))!.Status);
+
+        before = _slack.Calls.Count;
+        await slack.EventAsync(ada.Message("erp.example.com, port 443"));
+
+        var answer = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == StaffChannel && (string?)c.Body["thread_ts"] == TsOf(card), "the answer in the case's thread", skip: before);
+        Assert.Contains("erp.example.com, port 443", answer.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Another_workspace_cannot_see_the_case()
     {
         var (_, slack) = Start();
