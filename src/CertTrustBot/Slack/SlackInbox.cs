@@ -48,6 +48,7 @@ public sealed class SlackInbox(BlobContainers containers, IOptions<SlackOptions>
 {
     public const string Prefix = "slack/inbox/";
     public const int MaxAttempts = 5;
+    private const string DoneMetadata = "done";
     private static readonly TimeSpan KeepDone = TimeSpan.FromHours(1);
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
@@ -93,11 +94,19 @@ public sealed class SlackInbox(BlobContainers containers, IOptions<SlackOptions>
         ArgumentNullException.ThrowIfNull(failed);
         var state = await containers.StateAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<(SlackInboxItem Item, ETag ETag, string Name)>();
-        await foreach (var blob in state.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var listed in state.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix, Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
         {
-            var (item, etag) = await BlobJson.ReadAsync<SlackInboxItem>(state.GetBlobClient(blob.Name), BlobJson.Options, "read the Slack inbox", cancellationToken).ConfigureAwait(false);
-            if (item is not null && etag is { } e)
-                items.Add((item, e, blob.Name));
+            // Done items are only markers: told apart by their metadata, never read again, deleted when old.
+            if (listed.Metadata.TryGetValue(DoneMetadata, out var done) && done == "true")
+            {
+                if (listed.Properties.CreatedOn is { } created && clock.GetUtcNow() - created > KeepDone && listed.Properties.ETag is { } doneTag)
+                    await BlobJson.TryDeleteAsync(state.GetBlobClient(listed.Name), doneTag, "delete a done Slack request", cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var (item, etag) = await BlobJson.ReadAsync<SlackInboxItem>(state.GetBlobClient(listed.Name), BlobJson.Options, "read the Slack inbox", cancellationToken).ConfigureAwait(false);
+            if (item is { Done: false } && etag is { } e)
+                items.Add((item, e, listed.Name));
         }
 
         var worked = 0;
@@ -105,13 +114,6 @@ public sealed class SlackInbox(BlobContainers containers, IOptions<SlackOptions>
         {
             var blob = state.GetBlobClient(name);
             var now = clock.GetUtcNow();
-            if (item.Done)
-            {
-                if (now - item.ReceivedAt > KeepDone)
-                    await BlobJson.TryDeleteAsync(blob, etag, "delete a done Slack request", cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
             if (item.ClaimedUntil > now)
                 continue;
             var claimed = item with { ClaimedUntil = now + options.Value.ClaimDuration, Attempts = item.Attempts + 1 };
@@ -132,7 +134,8 @@ public sealed class SlackInbox(BlobContainers containers, IOptions<SlackOptions>
 
             // Past shutdown too: what was done is recorded, so it is not done again.
             if (done)
-                await BlobJson.TryWriteAsync(blob, claimed with { Done = true }, BlobJson.Options, claimTag, "mark a Slack request done", CancellationToken.None).ConfigureAwait(false);
+                await BlobJson.TryWriteAsync(blob, claimed with { Done = true }, BlobJson.Options, claimTag, "mark a Slack request done", CancellationToken.None,
+                    new Dictionary<string, string> { [DoneMetadata] = "true" }).ConfigureAwait(false);
         }
 
         return worked;
