@@ -5,7 +5,9 @@ using CertTrustBot.Cases;
 using CertTrustBot.Conversation;
 using CertTrustBot.Tests.Infrastructure;
 using CertTrustBot.Tests.Loopback;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 using Pki = CertTrustBot.Tests.Conversation.TestCertificates;
 
@@ -164,6 +166,40 @@ public sealed class EndpointCheckOverHttpTests(AzuriteFixture azurite, LoopbackS
         var filed = Assert.Single(await CasesOfAsync(bot, chat));
         var waiver = Assert.Single(filed.Findings, f => f.Code == ConversationFlow.RootWaivedCode);
         Assert.Contains(root.Subject, waiver.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Production", "true", true)]
+    [InlineData("Testing", "true", true)]
+    [InlineData("Production", "false", false)]
+    [InlineData("Development", "true", false)]
+    public void Private_networks_allowed_outside_Development_are_warned_about_at_start_up(string environment, string allow, bool warned)
+    {
+        using var logs = new CapturedLogs();
+        var bot = new BotApp(new Dictionary<string, string?>(BotApp.Settings(_storage)) { ["EndpointCheck:AllowPrivateNetworks"] = allow });
+        _apps.Add(bot);
+        var app = bot.WithWebHostBuilder(builder => builder.UseEnvironment(environment).ConfigureLogging(logging => logging.AddProvider(logs)));
+
+        using var client = app.CreateClient();
+
+        var warnings = logs.All.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("EndpointCheck:AllowPrivateNetworks", StringComparison.Ordinal)).ToList();
+        Assert.Equal(warned ? 1 : 0, warnings.Count);
+    }
+
+    [Theory]
+    [InlineData("EndpointCheck:Timeout", "00:00:30")]
+    [InlineData("EndpointCheck:Timeout", "00:00:00")]
+    [InlineData("EndpointCheck:MaxBytes", "100")]
+    [InlineData("EndpointCheck:AllowedPorts:0", "0")]
+    [InlineData("EndpointCheck:AllowedPorts:0", "70000")]
+    public void A_bad_endpoint_check_setting_stops_the_bot_at_start_up_naming_it(string key, string value)
+    {
+        var app = new BotApp(new Dictionary<string, string?>(BotApp.Settings(_storage)) { [key] = value });
+        _apps.Add(app);
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains(key.Replace(":0", "", StringComparison.Ordinal), error.ToString(), StringComparison.Ordinal);
     }
 
     private BotApp StartBot(int? allowedPort, bool allowPrivateNetworks, string? timeout = null)
