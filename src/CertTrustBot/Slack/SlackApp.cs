@@ -28,7 +28,10 @@ public sealed class SlackApp(
     TimeProvider clock)
 {
     /// <summary>The customer's buttons whose message is replaced with its finished state once pressed.</summary>
-    private static readonly HashSet<string> FinishingActions = new(StringComparer.Ordinal) { CardActions.Environments, CardActions.Confirm, CardActions.Cancel };
+    private static readonly HashSet<string> FinishingActions = new(StringComparer.Ordinal)
+    {
+        CardActions.Environments, CardActions.Confirm, CardActions.Cancel, CardActions.FileAnyway, CardActions.RequestTrust,
+    };
 
     public Task HandleAsync(SlackInboxItem item, CancellationToken cancellationToken)
     {
