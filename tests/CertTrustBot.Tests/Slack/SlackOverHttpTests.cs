@@ -206,6 +206,42 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_bot_token_goes_to_Slack_s_hosts_only_and_a_file_elsewhere_is_not_fetched()
+    {
+        var (_, slack) = Start();
+        var ada = SlackUser.New("T0CUSTOM01", "ada");
+        await using var elsewhere = new FakeSlack();
+        await elsewhere.StartAsync();
+
+        // A loopback host that is not the configured Slack (allowed by Attachments:AllowLoopback): fetched without the token.
+        await slack.EventAsync(ada.FileShare("root.cer", elsewhere.ServeFile(ada.TeamId, "root.cer", TestCertificates.RootDer)));
+        await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == ada.DirectMessage, "the answer");
+        var fetched = Assert.Single(elsewhere.Calls, c => c.Method == "file");
+        Assert.Equal("", fetched.Authorization);
+
+        // A host on the internet that is not Slack's: never requested.
+        var before = _slack.Calls.Count;
+        await slack.EventAsync(ada.FileShare("root.cer", new Uri("https://files.slack.com.evil.example/files-pri/T0-F1/download/root.cer")));
+        var refused = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == ada.DirectMessage, "the refusal", skip: before);
+        Assert.Contains("not allowed to download from", refused.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_Slack_setting_stops_the_start_and_names_the_setting()
+    {
+        var settings = BotApp.Settings(_storage);
+        settings["Slack:BotToken"] = FakeSlack.Token;
+        var bot = new BotApp(settings);
+        _apps.Add(bot);
+
+        var failure = Assert.ThrowsAny<Exception>(() => bot.CreateClient());
+
+        Assert.Contains("Slack:SigningSecret is empty", failure.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeSlack.Token, failure.ToString(), StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task The_case_goes_to_the_staff_channel_only_staff_may_act_and_a_staff_click_tells_the_customer_and_updates_the_message()
     {
         var (bot, slack) = Start();
