@@ -16,7 +16,7 @@ namespace CertTrustBot.Slack;
 /// state saved once, then the replies sent); a click on a case card in the staff channel goes to the staff desk, for
 /// the staff users of the staff workspace only. The bot's own messages are never answered.
 /// </summary>
-public sealed class SlackApp(
+public sealed partial class SlackApp(
     SlackApi api,
     SlackRenderer renderer,
     AttachmentDownloader downloader,
@@ -25,7 +25,8 @@ public sealed class SlackApp(
     StaffDesk staff,
     IOptions<SlackOptions> options,
     IOptions<AttachmentDownloadOptions> downloadOptions,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<SlackApp> logger)
 {
     /// <summary>The customer's buttons whose message is replaced with its finished state once pressed.</summary>
     private static readonly HashSet<string> FinishingActions = new(StringComparer.Ordinal)
@@ -64,13 +65,11 @@ public sealed class SlackApp(
         var team = Str(message, "user_team") ?? Str(message, "team") ?? Str(envelope, "team_id");
         if (team is null)
             return;
-        var where = new SlackReference(team, channel, user);
+        // The app listens to DMs only (message.im, the manifest's one event).
         if (Str(message, "channel_type") != "im")
-        {
-            // The app listens to DMs only (message.im); should a channel message come, say where to write.
             return;
-        }
 
+        var where = new SlackReference(team, channel, user);
         var input = await ReadMessageAsync(message, cancellationToken).ConfigureAwait(false);
         if (input is null)
             return;
@@ -140,9 +139,20 @@ public sealed class SlackApp(
             return;
         }
 
-        // The used picker or confirmation is finished first, so a second press cannot come from it.
+        // The used picker or confirmation is finished first, so a second press cannot come from it. Best effort: the
+        // turn does not depend on it (a second press is answered as one anyway), so Slack refusing it stops nothing.
         if (FinishingActions.Contains(action) && messageTs is not null && payload["message"] is JsonObject used)
-            await api.UpdateAsync(channel, messageTs, Finished(used, pressed, values), cancellationToken).ConfigureAwait(false);
+        {
+            try
+            {
+                await api.UpdateAsync(channel, messageTs, Finished(used, pressed, values), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SlackApiException or HttpRequestException)
+            {
+                LogNotFinished(logger, ex.Message);
+            }
+        }
+
         await RunTurnAsync(new SlackReference(team, channel, userId), name, new Conversation.CardAction(values), cancellationToken).ConfigureAwait(false);
     }
 
@@ -249,6 +259,9 @@ public sealed class SlackApp(
         });
         return new SlackMessage(Str(message, "text") ?? "", blocks);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A used Slack message could not be replaced with its finished state: {Failure}")]
+    private static partial void LogNotFinished(ILogger logger, string failure);
 
     private static JsonObject Section(string mrkdwn) =>
         new() { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = mrkdwn } };

@@ -103,13 +103,27 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         // acknowledge this request.
         var ack = await slack.EventAsync(ada.Message("help")).WaitAsync(TimeSpan.FromSeconds(30));
         var command = await slack.CommandAsync(ada, "status").WaitAsync(TimeSpan.FromSeconds(30));
+        var welcome = new SlackCall("chat.postMessage", new JsonObject
+        {
+            ["channel"] = ada.DirectMessage,
+            ["text"] = "Certificate trust requests",
+            ["blocks"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "actions",
+                ["block_id"] = "welcome-actions",
+                ["elements"] = new JsonArray(new JsonObject { ["type"] = "button", ["action_id"] = "button-status", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "My cases" }, ["value"] = "action=status" }),
+            }),
+        }, "") { Ts = "1733000000.000001" };
+        var press = await slack.InteractionAsync(ada.Press(welcome, welcome.Ts!, "button-status")).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Equal(HttpStatusCode.OK, command.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, press.StatusCode);
         Assert.Contains("direct messages", await command.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == ada.DirectMessage, "the held reply");
         _slack.HoldPosts.SetResult();
         await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.AllText.Contains("no cases yet", StringComparison.Ordinal), "the answer to the command");
+        await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.AllText.Contains("no cases yet", StringComparison.Ordinal), "the answer to the button", skip: _slack.Calls.ToList().FindIndex(c => c.AllText.Contains("no cases yet", StringComparison.Ordinal)) + 1);
     }
 
     [Fact]
