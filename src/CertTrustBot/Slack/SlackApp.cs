@@ -139,21 +139,10 @@ public sealed partial class SlackApp(
             return;
         }
 
-        // The used picker or confirmation is finished first, so a second press cannot come from it. Best effort: the
-        // turn does not depend on it (a second press is answered as one anyway), so Slack refusing it stops nothing.
-        if (FinishingActions.Contains(action) && messageTs is not null && payload["message"] is JsonObject used)
-        {
-            try
-            {
-                await api.UpdateAsync(channel, messageTs, Finished(used, pressed, values), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SlackApiException or HttpRequestException)
-            {
-                LogNotFinished(logger, ex.Message);
-            }
-        }
-
-        await RunTurnAsync(new SlackReference(team, channel, userId), name, new Conversation.CardAction(values), cancellationToken).ConfigureAwait(false);
+        var used = FinishingActions.Contains(action) && messageTs is not null && payload["message"] is JsonObject message
+            ? new UsedMessage(channel, messageTs, Finished(message, pressed, values))
+            : null;
+        await RunTurnAsync(new SlackReference(team, channel, userId), name, new Conversation.CardAction(values), cancellationToken, used).ConfigureAwait(false);
     }
 
     private async Task OnStaffActionAsync(
@@ -175,14 +164,35 @@ public sealed partial class SlackApp(
         await api.PostEphemeralAsync(channel, userId, renderer.Render(new TextReply(result.Message)), CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task RunTurnAsync(SlackReference where, string name, ConversationInput input, CancellationToken cancellationToken)
+    /// <summary>The message whose button started a turn, and its finished state (its inputs and buttons replaced by what was chosen).</summary>
+    private sealed record UsedMessage(string Channel, string Ts, SlackMessage Finished);
+
+    private async Task RunTurnAsync(SlackReference where, string name, ConversationInput input, CancellationToken cancellationToken, UsedMessage? used = null)
     {
         var facts = new TurnFacts(new Requester(where.User ?? "", name, null, where.Team), ChatKind.Personal, clock, where.ToString(), where.ConversationKey);
         var loaded = await states.LoadAsync(where.ConversationKey, cancellationToken).ConfigureAwait(false);
         var result = await runner.RunAsync(loaded.Data, input, facts, cancellationToken).ConfigureAwait(false);
         await states.SaveAsync(loaded, result.State, CancellationToken.None).ConfigureAwait(false);
+        // The used picker or confirmation is finished once the turn is saved, before the new messages, so that its
+        // buttons are gone when the next step appears.
+        if (used is not null)
+            await FinishAsync(used).ConfigureAwait(false);
         foreach (var reply in result.Replies)
             await api.PostMessageAsync(where.Channel, renderer.Render(reply), null, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    // Best effort: the turn does not depend on it (a second press is answered as one anyway), so Slack refusing it
+    // (the message deleted, too old) stops nothing.
+    private async Task FinishAsync(UsedMessage used)
+    {
+        try
+        {
+            await api.UpdateAsync(used.Channel, used.Ts, used.Finished, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SlackApiException or HttpRequestException)
+        {
+            LogNotFinished(logger, ex.Message);
+        }
     }
 
     /// <summary>

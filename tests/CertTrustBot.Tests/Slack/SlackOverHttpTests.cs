@@ -183,6 +183,13 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         var finished = await _slack.WaitForAsync(c => c.Method == "chat.update" && (string?)c.Body["ts"] == confirmationTs, "the finished confirmation");
         Assert.DoesNotContain(finished.Blocks.OfType<JsonObject>(), b => (string?)b["type"] is "actions" or "input");
 
+        // The used picker shows what was chosen, in place of its inputs and buttons.
+        var picker = _slack.Calls.First(c => c.Method == "chat.postMessage" && c.Blocks.OfType<JsonObject>().Any(b => (string?)b["block_id"] == "environments"));
+        var pickerDone = await _slack.WaitForAsync(c => c.Method == "chat.update" && (string?)c.Body["ts"] == picker.Ts, "the finished picker");
+        Assert.Contains("*Environments*: Production", pickerDone.AllText, StringComparison.Ordinal);
+        Assert.Contains("Continue", pickerDone.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(pickerDone.Blocks.OfType<JsonObject>(), b => (string?)b["type"] is "actions" or "input");
+
         var before = _slack.Calls.Count;
         await slack.InteractionAsync(ada.Press(confirmation, confirmationTs, "button-confirm"));
         await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == ada.DirectMessage, "the answer to the second confirm", skip: before);
