@@ -86,7 +86,7 @@ public sealed class SlackInbox(BlobContainers containers, IOptions<SlackOptions>
     /// <summary>
     /// One pass: every item that is not done and not claimed, oldest first, is claimed and given to
     /// <paramref name="work"/>, then marked done (or, when it threw, left for a retry after its claim, up to
-    /// <see cref="MaxAttempts"/>). Old done items are deleted. The number of items worked on.
+    /// <see cref="MaxAttempts"/>; the first retries after 5, 10, 20… seconds, or Slack's Retry-After). Old done items are deleted. The number of items worked on.
     /// </summary>
     public async Task<int> RunOnceAsync(Func<SlackInboxItem, CancellationToken, Task> work, Action<SlackInboxItem, Exception> failed, CancellationToken cancellationToken)
     {
@@ -130,6 +130,16 @@ public sealed class SlackInbox(BlobContainers containers, IOptions<SlackOptions>
             {
                 failed(claimed, ex);
                 done = claimed.Attempts >= MaxAttempts;
+                if (!done)
+                {
+                    // Tried again soon (a lost race on the conversation's state, Slack busy), not only when the claim
+                    // runs out; never before Slack's Retry-After.
+                    var wait = TimeSpan.FromSeconds(5 * Math.Pow(2, claimed.Attempts - 1));
+                    if (ex is SlackApiException { RetryAfter: { } retryAfter } && retryAfter > wait)
+                        wait = retryAfter;
+                    if (wait < options.Value.ClaimDuration)
+                        await BlobJson.TryWriteAsync(blob, claimed with { ClaimedUntil = clock.GetUtcNow() + wait }, BlobJson.Options, claimTag, "reschedule a Slack request", CancellationToken.None).ConfigureAwait(false);
+                }
             }
 
             // Past shutdown too: what was done is recorded, so it is not done again.

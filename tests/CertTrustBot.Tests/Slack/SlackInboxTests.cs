@@ -66,9 +66,15 @@ public sealed class SlackInboxTests(AzuriteFixture azurite)
         }
 
         await inbox.RunOnceAsync(Fail, (_, _) => failures++, CancellationToken.None);
-        await inbox.RunOnceAsync(Fail, (_, _) => failures++, CancellationToken.None); // still claimed: not again
+        await inbox.RunOnceAsync(Fail, (_, _) => failures++, CancellationToken.None); // waiting for its retry: not again
         Assert.Equal(1, attempts);
-        for (var i = 1; i < SlackInbox.MaxAttempts + 2; i++)
+        _clock.Advance(TimeSpan.FromSeconds(4));
+        await inbox.RunOnceAsync(Fail, (_, _) => failures++, CancellationToken.None);
+        Assert.Equal(1, attempts);
+        _clock.Advance(TimeSpan.FromSeconds(2)); // 6 s after the first attempt: the first retry is after 5 s
+        await inbox.RunOnceAsync(Fail, (_, _) => failures++, CancellationToken.None);
+        Assert.Equal(2, attempts);
+        for (var i = 2; i < SlackInbox.MaxAttempts + 2; i++)
         {
             _clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
             await inbox.RunOnceAsync(Fail, (_, _) => failures++, CancellationToken.None);
