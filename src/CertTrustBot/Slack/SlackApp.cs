@@ -73,7 +73,10 @@ public sealed partial class SlackApp(
         var input = await ReadMessageAsync(message, cancellationToken).ConfigureAwait(false);
         if (input is null)
             return;
-        await RunTurnAsync(where, "", input, cancellationToken).ConfigureAwait(false);
+        // Slack adds the writer's profile to most message events; without it, the user id stands for the name.
+        var profile = message["user_profile"] as JsonObject;
+        var name = profile is null ? "" : Str(profile, "real_name") ?? Str(profile, "display_name") ?? Str(profile, "name") ?? "";
+        await RunTurnAsync(where, name, input, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ConversationInput?> ReadMessageAsync(JsonObject message, CancellationToken cancellationToken)

@@ -84,6 +84,7 @@ public sealed record SlackUser(string TeamId, string UserId, string Name)
         ["channel"] = DirectMessage,
         ["event_ts"] = Ts(),
         ["channel_type"] = "im",
+        ["user_profile"] = new JsonObject { ["avatar_hash"] = "g1a2b3c4d5e6", ["first_name"] = Name, ["real_name"] = Name, ["display_name"] = Name, ["team"] = TeamId, ["name"] = Name, ["is_restricted"] = false, ["is_ultra_restricted"] = false },
     }, eventId);
 
     /// <summary>A file shared in the DM: subtype <c>file_share</c> with <c>files[]</c>.</summary>
