@@ -100,12 +100,12 @@ public static class CardContent
     private static string Summary(CertificateReport report)
     {
         var roles = string.Join(", ", report.Certificates.GroupBy(c => c.Role).OrderBy(g => g.Key)
-            .Select(g => string.Create(Invariant, $"{g.Count()} {Role(g.Key)}{(g.Count() == 1 ? "" : "s")}")));
+            .Select(g => Numbers.Count(g.Count(), Role(g.Key))));
         var worst = report.Certificates.Select(c => report.Findings.Where(f => f.CertificateIndex == c.Index)
             .Select(f => f.Severity).DefaultIfEmpty(Severity.Info).Max()).ToList();
-        var verdicts = string.Create(Invariant,
-            $"{worst.Count(w => w == Severity.Block)} blocked, {worst.Count(w => w == Severity.Warn)} with warnings, {worst.Count(w => w == Severity.Info)} fine");
-        return string.Create(Invariant, $"{report.Certificates.Count} certificates ({roles}); {verdicts}. ") +
+        var verdicts =
+            $"{Numbers.Format(worst.Count(w => w == Severity.Block))} blocked, {Numbers.Format(worst.Count(w => w == Severity.Warn))} with warnings, {Numbers.Format(worst.Count(w => w == Severity.Info))} fine";
+        return $"{Numbers.Count(report.Certificates.Count, "certificate")} ({roles}); {verdicts}. " +
             $"Shown: the {MaxCertificatesShown} that matter most (what goes to the Trusted Root store, then what is blocked or warned).";
     }
 
@@ -120,18 +120,18 @@ public static class CardContent
     }
 
     public static string More(int count, string what) =>
-        string.Create(Invariant, $"… and {count} more {what}{(count == 1 ? "" : "s")}");
+        $"… and {Numbers.Format(count)} more {what}{(count == 1 ? "" : "s")}";
 
     public static CertificateItem Certificate(CertificateDetails c, CertificateReport report)
     {
         var (daysLeft, daysColor) = c.DaysLeft switch
         {
-            < -1 => ($"expired {-c.DaysLeft} days ago", "attention"),
+            < -1 => ($"expired {Numbers.Count(-c.DaysLeft, "day")} ago", "attention"),
             -1 => ("expired yesterday", "attention"),
             0 => ("expires today", "attention"),
             1 => ("1 day left", "warning"),
-            <= 30 => ($"{c.DaysLeft} days left", "warning"),
-            _ => ($"{c.DaysLeft} days left", "good"),
+            <= 30 => ($"{Numbers.Count(c.DaysLeft, "day")} left", "warning"),
+            _ => ($"{Numbers.Count(c.DaysLeft, "day")} left", "good"),
         };
         return new CertificateItem(
             c.Index + 1,
@@ -194,7 +194,7 @@ public static class CardContent
     }
 
     private static string SubjectAlternativeNames(IReadOnlyList<string> names) =>
-        names.Count <= 10 ? string.Join(", ", names) : string.Join(", ", names.Take(10)) + string.Create(Invariant, $" and {names.Count - 10} more");
+        names.Count <= 10 ? string.Join(", ", names) : string.Join(", ", names.Take(10)) + $" and {Numbers.Format(names.Count - 10)} more";
 
     private static FindingItem Finding(Finding f, CertificateReport report)
     {

@@ -56,7 +56,7 @@ public static class StaffCaseContent
                 cert.Issuer.Length > 0 ? cert.Issuer : "(no issuer)",
                 CardContent.DateTime(cert.NotAfter) + (daysLeft < 0
                     ? " (expired)"
-                    : string.Create(CultureInfo.InvariantCulture, $" ({Math.Floor(daysLeft):N0} days left)")),
+                    : $" ({Numbers.Count((long)Math.Floor(daysLeft), "day")} left)"),
                 daysLeft < 30 ? "warning" : "default",
                 CardContent.Grouped(cert.Sha1),
                 CardContent.Grouped(cert.Sha256),

@@ -408,7 +408,7 @@ public sealed partial class ConversationFlow
         if (plain.Length > MaxAnswerLength)
         {
             return Say(state,
-                $"Your answer is {plain.Length:N0} characters long; keep it under {MaxAnswerLength:N0} (attach a file for more). " +
+                $"Your answer is {Numbers.Format(plain.Length)} characters long; keep it under {Numbers.Format(MaxAnswerLength)} (attach a file for more). " +
                 $"I added nothing to **{state.Questions[^1].CaseNumber}**: its question still waits for your answer.");
         }
         return OnAnswer(state, "your answer", System.Text.Encoding.UTF8.GetBytes(plain), plain);
