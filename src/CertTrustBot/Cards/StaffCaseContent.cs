@@ -1,5 +1,6 @@
 using System.Globalization;
 using CertTrustBot.Cases;
+using CertTrustBot.Certificates;
 using CertTrustBot.Conversation;
 
 namespace CertTrustBot.Cards;
