@@ -14,7 +14,8 @@ namespace CertTrustBot.Conversation;
 /// </summary>
 public sealed partial class ConversationFlow
 {
-    public const string PastedFileName = "pasted-certificate.pem";
+    /// <summary>What pasted text is called where a file's name would go: it has none ("the certificate you pasted").</summary>
+    public const string PastedFileName = CardContent.PastedCertificate;
 
     public const string StorageUnavailableMessage = "Storage is temporarily unavailable, please try again in a minute.";
 
@@ -177,14 +178,14 @@ public sealed partial class ConversationFlow
     private FlowResult NotUnderstood(ConversationData state, TurnFacts facts) => state.Step switch
     {
         ConversationStep.AwaitingCertificate => Say(state,
-            "I'm waiting for the certificate: attach the .cer file or paste its PEM text. Type **cancel** to stop."),
+            "I found no certificate in that text. Attach the .cer file, or paste its PEM text, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----. Type **cancel** to stop."),
         ConversationStep.AwaitingEnvironments => new FlowResult(state,
             [new TextReply("Pick the environments on the card and press **Continue**, or type **cancel** to stop."), Picker(state, null, null)]),
         ConversationStep.AwaitingConfirmation => Say(state,
             "Press **Confirm** on the summary card to send the request, or type **cancel** to stop."),
         _ => Say(state, facts.ChatKind == ChatKind.Personal
-            ? "I didn't get that. Send me a certificate file or paste its PEM text to start a request, or type **help** to see what I can do."
-            : "I didn't get that. Type **help** to see what I can do."),
+            ? "I found no certificate in that text, and it isn't one of my commands. Send me a certificate file or paste its PEM text to start a request, or type **help** to see what I can do."
+            : "I found no certificate in that text, and it isn't one of my commands. Type **help** to see what I can do."),
     };
 
     private static FlowResult Welcome(ConversationData state, TurnFacts facts)
@@ -287,10 +288,11 @@ public sealed partial class ConversationFlow
 
         // A new certificate in the middle of a request replaces the pending one (once it passes the check, see
         // OnChecked); the request (and its id) goes on.
-        var next = state.Step == ConversationStep.Idle || state.RequestId is null
+        var opens = state.Step == ConversationStep.Idle || state.RequestId is null;
+        var next = opens
             ? Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() }
             : state;
-        return new FlowResult(next, [], new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate));
+        return new FlowResult(next, [], new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate) { OpensRequest = opens });
     }
 
     /// <summary>Said when a certificate that passed the check replaces the one a request already had.</summary>
@@ -304,26 +306,35 @@ public sealed partial class ConversationFlow
             : $"I'll use **{Markdown.Literal(name)}** instead of **{Markdown.Literal(state.FileName)}**.");
     }
 
+    // The report card, with what happens now on it: the card says why (its findings) and what next, once; no text
+    // message repeats it.
+    private static CardReply ReportCard(CertificateReport report, CheckCertificate check, string? next = null) =>
+        new(CardNames.CertificateReport, CardContent.Report(report, next is null ? null : new MarkdownText(next)), $"{check.FileName}: {report.Headline}");
+
     private FlowResult OnChecked(ConversationData state, CertificateReport report, CheckCertificate check, TurnFacts facts)
     {
-        var reportCard = new CardReply(CardNames.CertificateReport, CardContent.Report(report), $"{check.FileName}: {report.Headline}");
+        var reportCard = ReportCard(report, check);
         switch (check.Purpose)
         {
             case CheckPurpose.ReportOnly:
                 var after = report.Verdict == Verdict.Block
-                    ? $"{BlockedReason(report)} This was a check only: nothing was stored."
+                    ? "This was a check only: nothing was stored."
                     : facts.ChatKind == ChatKind.Personal
                         ? "This was a check only: nothing was stored. To have it installed, send **new request** and then the certificate."
                         : "This was a check only: nothing was stored. To have it installed, send it to me in our 1:1 chat.";
                 var idle = state.Mode == ConversationMode.CheckOnly || state.Step == ConversationStep.AwaitingCertificate && state.RequestId is null
                     ? Fresh(state)
                     : state;
-                return new FlowResult(idle, [reportCard, new TextReply(after)]);
+                return new FlowResult(idle, [ReportCard(report, check, after)]);
+
+            // A certificate sent with no request open opened one only to carry it: blocked, it leaves none open.
+            case CheckPurpose.NewCertificate when report.Verdict == Verdict.Block && check.OpensRequest:
+                return new FlowResult(Fresh(state), [ReportCard(report, check, "Nothing of it was kept. Send another certificate whenever you have it.")]);
 
             case CheckPurpose.NewCertificate when report.Verdict == Verdict.Block:
                 return new FlowResult(
                     WithoutCertificate(state),
-                    [reportCard, new TextReply($"{BlockedReason(report)} Send the right certificate when you have it, or type **cancel**.")]);
+                    [ReportCard(report, check, "Nothing of it was kept. Send the right certificate when you have it, or type **cancel**.")]);
 
             case CheckPurpose.NewCertificate:
                 var waiting = state with
@@ -338,7 +349,7 @@ public sealed partial class ConversationFlow
             case CheckPurpose.Confirmation or CheckPurpose.Submission when report.Verdict == Verdict.Block:
                 return new FlowResult(
                     WithoutCertificate(state),
-                    [reportCard, new TextReply($"{BlockedReason(report)} Nothing was submitted. Send another certificate, or type **cancel**.")]);
+                    [ReportCard(report, check, "Nothing was submitted. Send another certificate, or type **cancel**.")]);
 
             case CheckPurpose.Confirmation:
                 var confirming = state with
@@ -347,7 +358,8 @@ public sealed partial class ConversationFlow
                     Environments = check.Environments,
                     HostName = check.HostName,
                 };
-                return new FlowResult(confirming, [Confirmation(confirming, report, facts)]);
+                // The picker that was used becomes what was chosen: its Continue is spent.
+                return new FlowResult(confirming, [new ReplaceUsedCard(Chosen(confirming)), Confirmation(confirming, report, facts)]);
 
             case CheckPurpose.Submission:
                 return new FlowResult(state, [], new SubmitCase(Draft(state, report, facts)));
@@ -360,20 +372,23 @@ public sealed partial class ConversationFlow
         }
     }
 
-    private static string BlockedReason(CertificateReport report)
+    // ---- Finished states of used cards -------------------------------------------------------------------------
+
+    private static CardReply Finished(string title, string color, IReadOnlyList<FactItem> facts, string note, string summary) =>
+        new(CardNames.Finished, new FinishedCardData(title, color, facts, new MarkdownText(note)), summary);
+
+    // The picker once Continue went through: what was chosen.
+    private static CardReply Chosen(ConversationData state)
     {
-        var blocks = report.Findings.Where(f => f.Severity == Severity.Block).ToList();
-        if (blocks.Count == 0)
-            return $"I can't accept **{Markdown.Literal(report.FileName)}**.";
-        var first = blocks[0];
-        // The engine's messages quote the certificate's names: literal too.
-        var reason = $"I can't accept **{Markdown.Literal(report.FileName)}**: {Markdown.Literal(first.Message.TrimEnd('.'))}.";
-        if (first.Advice.Length > 0)
-            reason += $" {Markdown.Literal(first.Advice.TrimEnd('.'))}.";
-        if (blocks.Count > 1)
-            reason += $" (The report lists {blocks.Count} problems.)";
-        return reason;
+        List<FactItem> facts = [new("Environments", string.Join(", ", state.Environments))];
+        if (state.HostName is { } host)
+            facts.Add(new("Host", host));
+        return Finished("Environments chosen", "default", facts, "", $"Environments chosen: {string.Join(", ", state.Environments)}.");
     }
+
+    // The confirmation card once confirmed: the receipt that follows says the rest.
+    private static CardReply Confirmed(SupportCase submitted) =>
+        Finished($"Confirmed: case {submitted.CaseNumber}", "good", [], "", $"Confirmed: case {submitted.CaseNumber}.");
 
     // ---- Answers to staff questions ----------------------------------------------------------------------------
 
@@ -430,10 +445,7 @@ public sealed partial class ConversationFlow
         if (report.Verdict == Verdict.Block || report.Storable.Count == 0)
         {
             return new FlowResult(state,
-            [
-                reportCard,
-                new TextReply($"{BlockedReason(report)} I added nothing of it to **{question.CaseNumber}**: its question still waits for your answer."),
-            ]);
+                [ReportCard(report, check, $"I added nothing of it to **{question.CaseNumber}**: its question still waits for your answer.")]);
         }
 
         var certificates = report.Storable.Select(c => new CaseCertificateContent(c.Role.ToString(), c.Subject, c.Issuer, c.NotAfter, c.Sha256, c.Sha1, c.Der.ToArray())).ToList();
@@ -479,7 +491,12 @@ public sealed partial class ConversationFlow
     private static FlowResult CancelFromCard(ConversationData state, string requestId)
     {
         if (requestId == state.RequestId && state.Step != ConversationStep.Idle)
-            return Cancel(state);
+        {
+            // The card whose Cancel was pressed says so itself, instead of a message under it.
+            var what = state.Mode == ConversationMode.CheckOnly ? "Check cancelled" : "Request cancelled";
+            var cancelled = Finished(what, "default", [], "Nothing was stored. Send **new request** whenever you want to start again.", $"{what}.");
+            return new FlowResult(Fresh(state), [new ReplaceUsedCard(cancelled) { OrSend = true }]);
+        }
         if (requestId == state.LastRequestId)
         {
             return Say(state,
@@ -506,8 +523,9 @@ public sealed partial class ConversationFlow
         }
 
         var choice = EnvironmentChoice.Read(values, _environments);
+        // The picker itself shows what is wrong, with what was chosen kept: said once, on the card that was used.
         if (choice.Error is { } error)
-            return new FlowResult(state, [new TextReply(error), Picker(state, choice, error)]);
+            return new FlowResult(state, [new ReplaceUsedCard(Picker(state, choice, error)) { OrSend = true }]);
 
         // The state changes only once the certificate has been re-checked with the host name (see OnChecked).
         return new FlowResult(state, [], new CheckCertificate(
@@ -635,18 +653,20 @@ public sealed partial class ConversationFlow
                 new(new("I'll tell you here when it's installed, or if they need anything from you.")),
                 new(new($"Type **status {submitted.CaseNumber}** at any time to see where it stands.")),
             ]);
-        return new FlowResult(next, [new CardReply(CardNames.CaseReceipt, data,
+        return new FlowResult(next, [new ReplaceUsedCard(Confirmed(submitted)), new CardReply(CardNames.CaseReceipt, data,
             $"Case {submitted.CaseNumber} opened; expected by {CardContent.Date(expected)}.")]);
     }
 
-    private static FlowResult OnCasesFound(ConversationData state, CasesFound found, TurnFacts facts)
+    private FlowResult OnCasesFound(ConversationData state, CasesFound found, TurnFacts facts)
     {
         if (found.CaseNumber is { } number)
         {
             var visible = found.Cases.Where(c => IsVisibleTo(c, facts.User)).ToList();
             if (visible.Count == 0)
                 return Say(state, $"I couldn't find **{number}** among your cases. Type **status** to see all of them.");
-            var one = new StatusCardData($"Case {number}", true, visible.Select(CardContent.Status).ToList(), MarkdownText.Empty);
+            // The heading names the case; its row does not again.
+            var one = new StatusCardData($"Case {number}", true,
+                visible.Select(c => CardContent.Status(c, ExpectedCompletion(c.CreatedAt), alone: true)).ToList(), MarkdownText.Empty);
             return new FlowResult(state, [new CardReply(CardNames.Status, one, $"{number}: {one.Cases[0].Status}")]);
         }
 
@@ -657,7 +677,8 @@ public sealed partial class ConversationFlow
         var note = cases.Count > shown
             ? $"The {shown} newest of your {cases.Count} cases. Type **status CT-…** for an older one."
             : "";
-        var data = new StatusCardData("Your cases", true, cases.Take(shown).Select(CardContent.Status).ToList(), new MarkdownText(note));
+        var data = new StatusCardData("Your cases", true,
+            cases.Take(shown).Select(c => CardContent.Status(c, ExpectedCompletion(c.CreatedAt), alone: false)).ToList(), new MarkdownText(note));
         return new FlowResult(state, [new CardReply(CardNames.Status, data, $"You have {cases.Count} case(s).")]);
     }
 

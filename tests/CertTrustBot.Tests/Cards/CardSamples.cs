@@ -26,7 +26,7 @@ internal static class CardSamples
         { CardNames.Welcome, new WelcomeCardData("Certificate trust requests", "I get a certificate trusted.", new("Send the root CA."), [new("check", new("Report only."))], false, MarkdownText.Empty, false), "bare" },
         { CardNames.CertificateReport, new CertificateReportCardData("bundle.pem", "Block", "⛔ Blocked", "attention", "Blocked: contains a private key",
             true, "#2 erp.example.com → #1 Contoso Root", [Root, Root with { Number = 2, Role = "Server certificate", HasSans = false, Sans = "" }],
-            true, [Block, Warning], true, [Note]), "full" },
+            true, [Block, Warning], true, [Note]) { Next = new("Nothing of it was kept. Send another certificate, or type **cancel**.") }, "full" },
         { CardNames.CertificateReport, new CertificateReportCardData("empty.cer", "Block", "⛔ Blocked", "attention", "Blocked: the file is empty",
             false, "", [], false, [], false, []), "bare" },
         { CardNames.EnvironmentPicker, new EnvironmentPickerCardData("req-1", "root.cer",
@@ -41,8 +41,11 @@ internal static class CardSamples
         { CardNames.CaseReceipt, new CaseReceiptCardData("CT-000042", "root.cer", "Root CA Contoso Root (until 2035-03-02)", "Production", false,
             "", "2026-03-02 09:00 UTC", "Wednesday 4 March 2026", []), "bare" },
         { CardNames.Status, new StatusCardData("Your cases", true, [
-            new("CT-000043", "Installed", "good", "Production", "Root CA Contoso Root (until 2035-03-02)", "2026-03-01", true, "erp.example.com"),
-            new("CT-000042", "Needs information from you", "warning", "Test", "Root CA Contoso Root (until 2035-03-02)", "2026-02-27", false, "")],
+            new("CT-000043", false, "In progress", "accent", "Production, Test ✓ installed", "Root CA Contoso Root (until 2035-03-02)", "2026-03-01", true, "erp.example.com",
+                true, "Wednesday 4 March 2026", true, "Which host do your servers call?", true,
+                [new("2026-03-01 09:00 UTC", "Ada Lovelace", "submitted the case"), new("2026-03-02 10:00 UTC", "Grace Hopper", "installed in Test")]),
+            new("CT-000042", true, "Needs information from you", "warning", "Test", "Root CA Contoso Root (until 2035-03-02)", "2026-02-27", false, "",
+                false, "", false, "", false, [])],
             new("The 10 newest of your 12 cases.")), "full" },
         { CardNames.Status, new StatusCardData("Your cases", false, [], MarkdownText.Empty), "bare" },
         { CardNames.Error, new ErrorCardData("Not submitted yet", "Storage is temporarily unavailable, please try again in a minute.", true, new("Press **Confirm** again.")), "full" },
@@ -63,6 +66,9 @@ internal static class CardSamples
             "Needs information from you", "Production", "Root CA Contoso Root (until 2035-03-02)", new("Reply here with your answer.")), "full" },
         { CardNames.CaseUpdate, new CaseUpdateCardData("CT-000042", "CT-000042 is in progress", "accent", "Support staff have started.", false, "", "",
             "In progress", "Production", "Root CA Contoso Root (until 2035-03-02)", new("Type **status CT-000042**.")), "bare" },
+        { CardNames.Finished, new FinishedCardData("Environments chosen", "default", [new("Environments", "Test, Production"), new("Host", "erp.example.com")],
+            new("Nothing was stored.")), "full" },
+        { CardNames.Finished, new FinishedCardData("Confirmed: case CT-000042", "good", [], MarkdownText.Empty), "bare" },
     };
 
     private static readonly StaffCertificateItem StaffCertificate = new(1, "Root CA", "CN=Contoso Root, O=Contoso", "CN=Contoso Root, O=Contoso",
