@@ -929,6 +929,50 @@ public class ConversationFlowTests
     }
 
     [Fact]
+    public void The_status_of_one_case_names_it_once_and_shows_expected_date_history_question_and_what_is_installed()
+    {
+        var now = TestCertificates.Now;
+        var c = Case() with
+        {
+            Status = CaseStatus.NeedsInformation,
+            History =
+            [
+                new CaseEvent(now, CaseStatus.Submitted, "Alice Martin", null) { Kind = CaseEventKind.Filed },
+                new CaseEvent(now.AddHours(1), CaseStatus.InProgress, "Grace Hopper", null) { Kind = CaseEventKind.Started },
+                new CaseEvent(now.AddHours(2), CaseStatus.InProgress, "Grace Hopper", null) { Kind = CaseEventKind.Installed, Environments = ["Test"] },
+                new CaseEvent(now.AddHours(3), CaseStatus.NeedsInformation, "Grace Hopper", "Which host do your servers call?") { Kind = CaseEventKind.QuestionAsked },
+            ],
+        };
+
+        var result = _flow.Resume(new ConversationData(), new CasesFound([c], "CT-000042"), Facts());
+
+        var card = SingleCard<StatusCardData>(result, CardNames.Status);
+        Assert.Equal("Case CT-000042", card.Title);
+        var item = Assert.Single(card.Cases);
+        Assert.False(item.ShowNumber); // the heading names it already
+        Assert.Equal("Test ✓ installed, Production", item.Environments);
+        Assert.True(item.HasExpected);
+        Assert.Equal("Wednesday 4 March 2026", item.Expected); // Monday + 2 business days
+        Assert.True(item.HasQuestion);
+        Assert.Equal("Which host do your servers call?", item.Question);
+        Assert.Equal(4, item.History.Count);
+        Assert.Equal("installed in Test", item.History[2].What);
+
+        var list = SingleCard<StatusCardData>(_flow.Resume(new ConversationData(), new CasesFound([c], null), Facts()), CardNames.Status);
+        Assert.True(Assert.Single(list.Cases).ShowNumber);
+        Assert.False(list.Cases[0].HasHistory); // a list stays short
+    }
+
+    [Fact]
+    public void A_closed_case_shows_no_expected_date()
+    {
+        var c = Case() with { Status = CaseStatus.Installed };
+        var item = Assert.Single(SingleCard<StatusCardData>(_flow.Resume(new ConversationData(), new CasesFound([c], "CT-000042"), Facts()), CardNames.Status).Cases);
+        Assert.False(item.HasExpected);
+        Assert.False(item.HasQuestion);
+    }
+
+    [Fact]
     public void A_case_number_alone_asks_for_that_case()
     {
         var result = _flow.Handle(new ConversationData(), new TextMessage("CT-000042"), Facts());
