@@ -383,12 +383,13 @@ public sealed partial class ConversationFlow
         List<FactItem> facts = [new("Environments", string.Join(", ", state.Environments))];
         if (state.HostName is { } host)
             facts.Add(new("Host", host));
-        return Finished("Environments chosen", "default", facts, "", $"Environments chosen: {string.Join(", ", state.Environments)}.");
+        // The question the picker asked, and the answer: a card that was used, not a new message.
+        return Finished("Which environments need this certificate?", "default", facts, "", $"Environments chosen: {string.Join(", ", state.Environments)}.");
     }
 
-    // The confirmation card once confirmed: the receipt that follows says the rest.
+    // The confirmation card once confirmed: the receipt that follows names the case and says the rest.
     private static CardReply Confirmed(SupportCase submitted) =>
-        Finished($"Confirmed: case {submitted.CaseNumber}", "good", [], "", $"Confirmed: case {submitted.CaseNumber}.");
+        Finished("Request confirmed", "good", [], "", $"Confirmed: case {submitted.CaseNumber}.");
 
     // ---- Answers to staff questions ----------------------------------------------------------------------------
 
@@ -649,7 +650,7 @@ public sealed partial class ConversationFlow
             CardContent.DateTime(submitted.CreatedAt),
             CardContent.LongDate(expected),
             [
-                new(new($"Support staff add the certificate to the Trusted Root store of every front-end server of {Markdown.Literal(environments)}.")),
+                new(new("Support staff add the certificate to the Trusted Root store of every front-end server of these environments.")),
                 new(new("I'll tell you here when it's installed, or if they need anything from you.")),
                 new(new($"Type **status {submitted.CaseNumber}** at any time to see where it stands.")),
             ]);

@@ -515,7 +515,7 @@ public class ConversationFlowTests
         Assert.False(replaced.OrSend); // a courtesy: the confirmation below says what matters
         Assert.Equal(CardNames.Finished, replaced.Card.Template);
         var finished = Assert.IsType<FinishedCardData>(replaced.Card.Data);
-        Assert.Equal("Environments chosen", finished.Title);
+        Assert.Equal("Which environments need this certificate?", finished.Title); // the question, with the answer
         Assert.Equal([new FactItem("Environments", "Test, Production"), new FactItem("Host", "erp.example.com")], finished.Facts);
         Assert.IsType<ReplaceUsedCard>(result.Replies[0]); // before the confirmation, where the picker was
         Assert.Equal(CardNames.Confirmation, Assert.IsType<CardReply>(result.Replies[1]).Template);
@@ -527,8 +527,9 @@ public class ConversationFlowTests
         var result = _flow.Resume(AwaitingConfirmation(), new CaseSubmitted(Case()), Facts());
 
         var finished = Assert.IsType<FinishedCardData>(Replaced(result).Card.Data);
-        Assert.Equal("Confirmed: case CT-000042", finished.Title);
-        Assert.Empty(finished.Facts); // the receipt right after it says the rest
+        Assert.Equal("Request confirmed", finished.Title);
+        Assert.Empty(finished.Facts); // the receipt right after it names the case and says the rest
+        Assert.Equal("Confirmed: case CT-000042.", Replaced(result).Card.Summary);
         SingleCard<CaseReceiptCardData>(result, CardNames.CaseReceipt);
     }
 

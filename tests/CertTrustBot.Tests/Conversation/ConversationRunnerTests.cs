@@ -352,6 +352,23 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_certificate_and_key_pasted_without_line_breaks_are_blocked_and_nothing_is_kept()
+    {
+        // What the Agents Playground sends for a paste: the line breaks dropped, END and BEGIN joined into ten dashes.
+        var chat = NewChat();
+        var glued = (TestCertificates.Pem(Root) + TestCertificates.PrivateKeyPem()).Replace("\n", "", StringComparison.Ordinal);
+
+        var result = await chat.SayAsync(glued);
+
+        var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
+        Assert.Equal("Block", report.Verdict);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.FilePrivateKey);
+        Assert.DoesNotContain(result.Replies, r => r is CardReply { Template: CardNames.EnvironmentPicker });
+        Assert.Equal(ConversationStep.Idle, chat.State.Step);
+        Assert.Empty(chat.State.Certificates);
+    }
+
+    [Fact]
     public async Task A_pasted_private_key_is_blocked_like_a_file_and_nothing_is_kept()
     {
         var chat = NewChat();

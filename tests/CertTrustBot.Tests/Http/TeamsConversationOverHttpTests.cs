@@ -70,12 +70,13 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
         var receipt = await SendAsync(bot, chat, confirm);
 
         var pickerNow = Assert.Single(_channel.Updates, u => u.ConversationId == chat.ConversationId && u.ReplyToId == "1732870000picker").Cards.Single();
-        Assert.Contains("Environments chosen", pickerNow.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Which environments need this certificate?", pickerNow.ToString(), StringComparison.Ordinal);
         Assert.Contains("Test, Production", pickerNow.ToString(), StringComparison.Ordinal); // in the catalogue's order
         Assert.Null(pickerNow["actions"]);
         Assert.DoesNotContain(pickerNow.Descendants().OfType<JObject>(), o => ((string?)o["type"])?.StartsWith("Input.", StringComparison.Ordinal) == true);
         var confirmationNow = Assert.Single(_channel.Updates, u => u.ReplyToId == "1732870000confirm").Cards.Single();
-        Assert.Contains($"Confirmed: case {CaseNumberIn(receipt)}", confirmationNow.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Request confirmed", confirmationNow.ToString(), StringComparison.Ordinal);
+        Assert.Contains(CaseNumberIn(receipt), receipt.Single().Cards.Single().ToString(), StringComparison.Ordinal);
         Assert.Null(confirmationNow["actions"]);
         Assert.DoesNotContain(receipt, r => r.Text?.Contains("Confirmed", StringComparison.Ordinal) == true); // updated, not sent again
     }
