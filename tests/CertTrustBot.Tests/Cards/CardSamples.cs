@@ -69,6 +69,12 @@ internal static class CardSamples
         { CardNames.Finished, new FinishedCardData("Environments chosen", "default", [new("Environments", "Test, Production"), new("Host", "erp.example.com")],
             new("Nothing was stored.")), "full" },
         { CardNames.Finished, new FinishedCardData("Confirmed: case CT-000042", "good", [], MarkdownText.Empty), "bare" },
+        { CardNames.RootNeeded, new RootNeededCardData("req-1", "server.cer", "CN=Contoso \"Issuing\" Root <R1> & Co, O=Contoso",
+            new("**erp.example.com** is the server's own certificate."), new("Or give me the host: **check erp.example.com**.")), "full" },
+        { CardNames.RootNeeded, new RootNeededCardData("req-1", "server.cer", "CN=Root", new("A server certificate."), new("Ask for the root.")), "bare" },
+        { CardNames.CertificateReport, new CertificateReportCardData("api.example.com:443", "Accept", "✅ Accepted", "good", "Self-signed server certificate",
+            false, "", [Root], false, [], false, [])
+            { Source = "Server: api.example.com:443", HasTrustRequest = true, TrustHost = "api.example.com", TrustSha256 = "2F1C77AA" }, "server" },
     };
 
     private static readonly StaffCertificateItem StaffCertificate = new(1, "Root CA", "CN=Contoso Root, O=Contoso", "CN=Contoso Root, O=Contoso",
