@@ -50,6 +50,11 @@ public sealed partial class ConversationFlow
         ArgumentNullException.ThrowIfNull(facts);
         return input switch
         {
+            // Installing the bot while its picker or confirmation is already on screen (the first message was a
+            // certificate, and Teams' install event came after it): the card on screen says what to do next, and a
+            // welcome after it would only push it up.
+            ConversationStarted when state.Step is ConversationStep.AwaitingEnvironments or ConversationStep.AwaitingConfirmation =>
+                new FlowResult(state, []),
             ConversationStarted => Welcome(state, facts),
             TextMessage text => OnText(state, text.Text, facts),
             CardAction action => OnCardAction(state, action, facts),

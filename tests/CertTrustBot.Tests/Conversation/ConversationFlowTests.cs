@@ -28,6 +28,23 @@ public class ConversationFlowTests
         AssertUnchanged(state, result);
     }
 
+    [Fact]
+    public void Installing_the_bot_after_a_certificate_started_the_request_leaves_the_welcome_out()
+    {
+        // Teams may deliver the install event after the first message: the picker is then already on screen.
+        var picking = AwaitingEnvironments();
+        var atPicker = _flow.Handle(picking, new ConversationStarted(), Facts());
+        Assert.Empty(atPicker.Replies);
+        AssertUnchanged(picking, atPicker);
+
+        var confirming = picking with { Step = ConversationStep.AwaitingConfirmation };
+        Assert.Empty(_flow.Handle(confirming, new ConversationStarted(), Facts()).Replies);
+
+        // Waiting for a certificate is not "a card on screen": the welcome still says where the request stands.
+        var waiting = new ConversationData { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request };
+        Assert.True(SingleCard<WelcomeCardData>(_flow.Handle(waiting, new ConversationStarted(), Facts()), CardNames.Welcome).HasInProgress);
+    }
+
     [Theory]
     [InlineData("hi")]
     [InlineData("Hello!")]
