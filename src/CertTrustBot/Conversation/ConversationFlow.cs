@@ -481,7 +481,7 @@ public sealed partial class ConversationFlow
                 (personal
                     ? "Press **Request trust for this certificate** to ask for it; I'll check it like a file and fill in the host name."
                     : "To request trust for it, send **check** with this host in our 1:1 chat.");
-            return new FlowResult(next, [new CardReply(CardNames.CertificateReport, data, $"{fetch.Target.Display}: {report.Headline}"), new TextReply(after)]);
+            return new FlowResult(next, [new CardReply(CardNames.CertificateReport, data with { Next = new MarkdownText(after) }, $"{fetch.Target.Display}: {report.Headline}")]);
         }
 
         var root = endpoint.MissingRoot ?? "";
@@ -489,7 +489,7 @@ public sealed partial class ConversationFlow
             "Ask the system's owner for it as a .cer file, or export it: open the address in a browser, view its certificate, " +
             "select the certificate at the top of the certification path and export it (Base64 .cer). Then send it to me" +
             (personal ? " after **new request**." : " in our 1:1 chat.");
-        return new FlowResult(cleared, [new CardReply(CardNames.CertificateReport, data, $"{fetch.Target.Display}: {report.Headline}"), new TextReply(ask)]);
+        return new FlowResult(cleared, [new CardReply(CardNames.CertificateReport, data with { Next = new MarkdownText(ask) }, $"{fetch.Target.Display}: {report.Headline}")]);
     }
 
     private FlowResult RequestTrust(ConversationData state, IReadOnlyDictionary<string, string> values, TurnFacts facts)
