@@ -22,6 +22,7 @@ public sealed partial class SlackApp(
     AttachmentDownloader downloader,
     ConversationStateStore states,
     ConversationRunner runner,
+    ConversationTurnGate gate,
     StaffDesk staff,
     IOptions<SlackOptions> options,
     IOptions<AttachmentDownloadOptions> downloadOptions,
@@ -142,8 +143,8 @@ public sealed partial class SlackApp(
             return;
         }
 
-        var used = FinishingActions.Contains(action) && messageTs is not null && payload["message"] is JsonObject message
-            ? new UsedMessage(channel, messageTs, Finished(message, pressed, values))
+        var used = messageTs is not null && payload["message"] is JsonObject message
+            ? new UsedMessage(channel, messageTs, FinishingActions.Contains(action) ? Finished(message, pressed, values) : null)
             : null;
         await RunTurnAsync(new SlackReference(team, channel, userId), name, new Conversation.CardAction(values), cancellationToken, used).ConfigureAwait(false);
     }
@@ -167,34 +168,50 @@ public sealed partial class SlackApp(
         await api.PostEphemeralAsync(channel, userId, renderer.Render(new TextReply(result.Message)), CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>The message whose button started a turn, and its finished state (its inputs and buttons replaced by what was chosen).</summary>
-    private sealed record UsedMessage(string Channel, string Ts, SlackMessage Finished);
+    /// <summary>
+    /// The message whose button started a turn, and, for a picker or confirmation, its finished state as the edge can
+    /// draw it (its inputs and buttons replaced by what was chosen): used when the conversation does not say how it ends.
+    /// </summary>
+    private sealed record UsedMessage(string Channel, string Ts, SlackMessage? Finished);
 
     private async Task RunTurnAsync(SlackReference where, string name, ConversationInput input, CancellationToken cancellationToken, UsedMessage? used = null)
     {
         var facts = new TurnFacts(new Requester(where.User ?? "", name, null, where.Team), ChatKind.Personal, clock, where.ToString(), where.ConversationKey);
+        using var turn = await gate.EnterAsync(where.ConversationKey, cancellationToken).ConfigureAwait(false);
         var loaded = await states.LoadAsync(where.ConversationKey, cancellationToken).ConfigureAwait(false);
         var result = await runner.RunAsync(loaded.Data, input, facts, cancellationToken).ConfigureAwait(false);
         await states.SaveAsync(loaded, result.State, CancellationToken.None).ConfigureAwait(false);
-        // The used picker or confirmation is finished once the turn is saved, before the new messages, so that its
-        // buttons are gone when the next step appears.
-        if (used is not null)
-            await FinishAsync(used).ConfigureAwait(false);
+        // The used card is finished once the turn is saved (never when it failed), before the new messages, so that its
+        // buttons are gone when the next step appears: as the conversation says (ReplaceUsedCard), else as drawn here.
+        if (used is { Finished: { } finished } && !result.Replies.Any(r => r is ReplaceUsedCard))
+            await ReplaceAsync(used, finished).ConfigureAwait(false);
         foreach (var reply in result.Replies)
+        {
+            if (reply is ReplaceUsedCard replace)
+            {
+                if (used is not null && await ReplaceAsync(used, renderer.Render(replace)).ConfigureAwait(false))
+                    continue;
+                if (!replace.OrSend)
+                    continue;
+            }
+
             await api.PostMessageAsync(where.Channel, renderer.Render(reply), null, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
-    // Best effort: the turn does not depend on it (a second press is answered as one anyway), so Slack refusing it
-    // (the message deleted, too old) stops nothing.
-    private async Task FinishAsync(UsedMessage used)
+    // chat.update of the used message; false when Slack refused it (deleted, too old). Best effort: the turn does not
+    // depend on it (a second press is answered as one anyway); what the user must see is then sent as a new message.
+    private async Task<bool> ReplaceAsync(UsedMessage used, SlackMessage finished)
     {
         try
         {
-            await api.UpdateAsync(used.Channel, used.Ts, used.Finished, CancellationToken.None).ConfigureAwait(false);
+            await api.UpdateAsync(used.Channel, used.Ts, finished, CancellationToken.None).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is SlackApiException or HttpRequestException)
         {
             LogNotFinished(logger, ex.Message);
+            return false;
         }
     }
 

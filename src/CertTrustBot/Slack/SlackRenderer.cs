@@ -18,10 +18,12 @@ public sealed class SlackRenderer(CardTemplates templates)
     public const int MaxHeader = 150;
     public const int MaxButtonText = 75;
     public const int MaxMessageText = 40000;
+    public const int MaxListItems = 10;
 
     public SlackMessage Render(Reply reply) => reply switch
     {
         TextReply text => new SlackMessage(Shorten(SlackMarkdown.FromMarkdown(text.Text), MaxMessageText), null),
+        ReplaceUsedCard replace => Render(replace.Card),
         CardReply card => new SlackMessage(
             Shorten(SlackMarkdown.Literal(card.Summary), MaxText),
             Fit(templates.RenderSlack(card.Template, card.Data)["blocks"] as JsonArray
@@ -37,7 +39,16 @@ public sealed class SlackRenderer(CardTemplates templates)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         foreach (var block in blocks.OfType<JsonObject>())
+        {
             FitTexts(block, (string?)block["type"] == "header" ? MaxHeader : MaxText);
+            // A context holds at most 10 elements and a section 10 fields: the latest (a history's end) are kept.
+            foreach (var list in new[] { block["elements"], block["fields"] }.OfType<JsonArray>().Where(l => l.Count > MaxListItems && (string?)block["type"] is "context" or "section"))
+            {
+                while (list.Count > MaxListItems)
+                    list.RemoveAt(0);
+            }
+        }
+
         if (blocks.Count <= MaxBlocks)
             return blocks;
 

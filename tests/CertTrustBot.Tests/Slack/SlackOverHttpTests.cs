@@ -186,8 +186,8 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
         // The used picker shows what was chosen, in place of its inputs and buttons.
         var picker = _slack.Calls.First(c => c.Method == "chat.postMessage" && c.Blocks.OfType<JsonObject>().Any(b => (string?)b["block_id"] == "environments"));
         var pickerDone = await _slack.WaitForAsync(c => c.Method == "chat.update" && (string?)c.Body["ts"] == picker.Ts, "the finished picker");
-        Assert.Contains("*Environments*: Production", pickerDone.AllText, StringComparison.Ordinal);
-        Assert.Contains("Continue", pickerDone.AllText, StringComparison.Ordinal);
+        Assert.Contains("Which environments need this certificate?", pickerDone.AllText, StringComparison.Ordinal);
+        Assert.Contains("*Environments*\nProduction", pickerDone.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain(pickerDone.Blocks.OfType<JsonObject>(), b => (string?)b["type"] is "actions" or "input");
 
         var before = _slack.Calls.Count;
