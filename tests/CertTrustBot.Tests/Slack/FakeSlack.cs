@@ -32,6 +32,9 @@ public sealed class FakeSlack : LoopbackServer
 
     public IReadOnlyList<SlackCall> Calls => [.. _calls];
 
+    /// <summary>chat.update answers <c>message_not_found</c> (the message was deleted), as Slack does.</summary>
+    public bool RefuseUpdates { get; set; }
+
     public Uri ApiBaseUrl => new(BaseAddress, "api/");
 
     /// <summary>Serves a file as Slack would (url_private_download), for the right token only.</summary>
@@ -72,6 +75,7 @@ public sealed class FakeSlack : LoopbackServer
             {
                 "auth.test" => Results.Json(new { ok = true, url = "https://contoso-support.slack.com/", team = "Contoso Support", user = "certtrust", team_id = TeamId, user_id = BotUserId, bot_id = BotId, is_enterprise_install = false }),
                 "chat.postMessage" => PostMessage(json, call.Ts!),
+                "chat.update" when RefuseUpdates => Results.Json(new { ok = false, error = "message_not_found" }),
                 "chat.update" => Results.Json(new { ok = true, channel = (string?)json["channel"], ts = (string?)json["ts"], text = (string?)json["text"] }),
                 "chat.postEphemeral" => Results.Json(new { ok = true, message_ts = NextTs() }),
                 "conversations.open" => Results.Json(new { ok = true, no_op = true, already_open = true, channel = new { id = DirectMessageOf((string?)json["users"] ?? "") } }),

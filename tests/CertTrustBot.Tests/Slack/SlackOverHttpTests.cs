@@ -198,6 +198,29 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wrong_choice_redraws_the_picker_in_place_with_the_error_or_anew_when_Slack_cannot_update_it()
+    {
+        var (_, slack) = Start();
+        var ada = SlackUser.New("T0CUSTOM01", "ada");
+        await slack.EventAsync(ada.FileShare("root.cer", _slack.ServeFile(ada.TeamId, "root.cer", TestCertificates.RootDer)));
+        var picker = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Blocks.OfType<JsonObject>().Any(b => (string?)b["block_id"] == "environments"), "the picker");
+
+        var before = _slack.Calls.Count;
+        await slack.InteractionAsync(ada.Press(picker, TsOf(picker), "button-environments", new Dictionary<string, object> { ["otherEnvironment"] = "UAT; DROP" }));
+        var redrawn = await _slack.WaitForAsync(c => c.Method == "chat.update" && (string?)c.Body["ts"] == TsOf(picker), "the picker redrawn", skip: before);
+        Assert.Contains("can only have letters, digits, spaces and dashes", redrawn.AllText, StringComparison.Ordinal);
+        Assert.Contains(redrawn.Blocks.OfType<JsonObject>(), b => (string?)b["block_id"] == "environments");
+        Assert.Equal("UAT; DROP", (string?)redrawn.Blocks.OfType<JsonObject>().Single(b => (string?)b["block_id"] == "otherEnvironment")["element"]!["initial_value"]);
+
+        // The message is gone: the picker with its error comes as a new message, since it must be seen.
+        _slack.RefuseUpdates = true;
+        before = _slack.Calls.Count;
+        await slack.InteractionAsync(ada.Press(redrawn, TsOf(picker), "button-environments", new Dictionary<string, object> { ["otherEnvironment"] = "UAT; DROP" }));
+        var anew = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && c.Channel == ada.DirectMessage, "the picker sent anew", skip: before);
+        Assert.Contains("can only have letters, digits, spaces and dashes", anew.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pasted_PEM_in_a_code_block_is_read_as_in_Teams()
     {
         var (_, slack) = Start();
