@@ -24,6 +24,7 @@ public sealed partial class SlackApp(
     ConversationRunner runner,
     ConversationTurnGate gate,
     StaffDesk staff,
+    StaffCommands staffCommands,
     IOptions<SlackOptions> options,
     IOptions<AttachmentDownloadOptions> downloadOptions,
     TimeProvider clock,
@@ -114,10 +115,21 @@ public sealed partial class SlackApp(
         string? Field(string key) => form.TryGetValue(key, out var v) && v.Count > 0 && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
         if (Field("team_id") is not { } team || Field("user_id") is not { } user)
             return;
+        var typed = (Field("text") ?? "").Trim();
+        var settings = options.Value;
+        // In the staff channel, the staff commands (cases, show CT-…), answered to the one who typed them.
+        if (settings.HostsStaff && Field("channel_id") is { } where && where == settings.StaffChannelId?.Trim() && StaffCommands.Parse(typed) is not null)
+        {
+            var staffer = new Staffer(user, Field("user_name") ?? "", null, team, team, ChatKind.Channel);
+            var refusal = SlackStaffRules.Authorize(staffer, where, settings, await api.IdentityAsync(cancellationToken).ConfigureAwait(false));
+            if (await staffCommands.TryRunAsync(typed, staffer, refusal, CancellationToken.None).ConfigureAwait(false) is { } answer)
+                await api.PostEphemeralAsync(where, user, renderer.Render(new TextReply(answer)), CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
         // The answer goes to the user's DM with the app, the conversation the slash command's words belong to.
         var channel = await api.OpenDirectMessageAsync(user, cancellationToken).ConfigureAwait(false);
-        var text = (Field("text") ?? "").Trim();
-        await RunTurnAsync(new SlackReference(team, channel, user), Field("user_name") ?? "", new TextMessage(text.Length == 0 ? "help" : text), cancellationToken).ConfigureAwait(false);
+        await RunTurnAsync(new SlackReference(team, channel, user), Field("user_name") ?? "", new TextMessage(typed.Length == 0 ? "help" : typed), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task OnInteractionAsync(JsonObject payload, CancellationToken cancellationToken)

@@ -55,12 +55,19 @@ public sealed partial class StaffCommands(
     /// Runs the staff command in <paramref name="text"/> for <paramref name="who"/>: the answer to post where it was
     /// typed (Markdown, outside text escaped), or null when the text is no staff command.
     /// </summary>
-    public async Task<string?> TryRunAsync(string text, Staffer who, CancellationToken cancellationToken)
+    public Task<string?> TryRunAsync(string text, Staffer who, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(who);
+        return TryRunAsync(text, who, StaffRules.Authorize(who, options.Value, command: true), cancellationToken);
+    }
+
+    /// <summary>The same, for a staffer the channel's own staff rules authorized (<paramref name="refusal"/> null) or refused (Slack).</summary>
+    public async Task<string?> TryRunAsync(string text, Staffer who, Refused? refusal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(who);
         if (Parse(text) is not var (name, argument))
             return null;
-        if (StaffRules.Authorize(who, options.Value, command: true) is { } refused)
+        if (refusal is { } refused)
         {
             LogRefused(logger, name, who.UserId, who.AadObjectId ?? "(none)", who.TenantId ?? "(none)", who.TeamId ?? "(none)", who.ChatKind, refused.Message);
             return Markdown.Literal(refused.Message);

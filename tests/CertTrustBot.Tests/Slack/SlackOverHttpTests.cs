@@ -351,6 +351,27 @@ public sealed class SlackOverHttpTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Staff_commands_in_the_staff_channel_answer_staff_only()
+    {
+        var (_, slack) = Start();
+        var ada = SlackUser.New("T0CUSTOM01", "ada");
+        var (caseNumber, _, _) = await FileCaseAsync(slack, ada, "Production");
+
+        var before = _slack.Calls.Count;
+        Assert.Equal(HttpStatusCode.OK, (await slack.CommandAsync(Grace, "cases", StaffChannel)).StatusCode);
+        var listed = await _slack.WaitForAsync(c => c.Method == "chat.postEphemeral", "the list of open cases", skip: before);
+        Assert.Equal(Grace.UserId, (string?)listed.Body["user"]);
+        Assert.Contains(caseNumber, listed.AllText, StringComparison.Ordinal);
+
+        var mallory = new SlackUser(FakeSlack.TeamId, "U0MALLORY1", "mallory");
+        before = _slack.Calls.Count;
+        await slack.CommandAsync(mallory, "cases", StaffChannel);
+        var refused = await _slack.WaitForAsync(c => c.Method == "chat.postEphemeral", "the refusal", skip: before);
+        Assert.Contains("Only the support staff", refused.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(caseNumber, refused.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Another_workspace_cannot_see_the_case()
     {
         var (_, slack) = Start();

@@ -22,14 +22,14 @@ public sealed class SlackSender(BotApp bot, string signingSecret)
     public Task<HttpResponseMessage> InteractionAsync(JsonObject payload) =>
         SendAsync("/api/slack/interactions", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), "application/x-www-form-urlencoded");
 
-    public Task<HttpResponseMessage> CommandAsync(SlackUser user, string text) =>
+    public Task<HttpResponseMessage> CommandAsync(SlackUser user, string text, string? channel = null) =>
         SendAsync("/api/slack/commands", string.Join("&", new Dictionary<string, string>
         {
             ["token"] = "gIkuvaNzQIHg97ATvDxqgjtO",
             ["team_id"] = user.TeamId,
             ["team_domain"] = "contoso",
-            ["channel_id"] = user.DirectMessage,
-            ["channel_name"] = "directmessage",
+            ["channel_id"] = channel ?? user.DirectMessage,
+            ["channel_name"] = channel is null ? "directmessage" : "cert-support",
             ["user_id"] = user.UserId,
             ["user_name"] = user.Name,
             ["command"] = "/certtrust",
