@@ -189,3 +189,48 @@ public sealed class SlackRendererTests
         public CertTrustBot.Slack.SlackMessage Render(CertTrustBot.Conversation.Reply reply) => _inner.Render(reply);
     }
 }
+
+public sealed class SlackDialectTests
+{
+    private static readonly CardTemplates Templates = CardTemplates.FromJson(new Dictionary<string, string>
+    {
+        ["slack/t"] = """
+            {
+              "blocks": [
+                { "type": "section", "text": { "type": "mrkdwn", "text": "*Name*: ${name} ${own}" } },
+                { "type": "header", "text": { "type": "plain_text", "text": "${name} ${own}" } },
+                { "type": "actions", "elements": [ { "type": "button", "text": { "type": "plain_text", "text": "Go" }, "value": "id=${name}" } ] },
+                { "type": "context", "elements": [ { "$data": "${items}", "$when": "${contains($root.chosen, $data)}", "type": "mrkdwn", "text": "${$data}" } ] }
+              ]
+            }
+            """,
+        ["t"] = """{ "type": "AdaptiveCard", "body": [ { "type": "TextBlock", "text": "${name} ${own}" } ] }""",
+    });
+
+    private static readonly JsonObject Data = new()
+    {
+        ["name"] = "<!here> *x*",
+        ["own"] = new JsonObject { [MarkdownText.Marker] = @"**bold** \<y\>" },
+        ["items"] = new JsonArray("A", "B", "C"),
+        ["chosen"] = "A,C",
+    };
+
+    [Fact]
+    public void Mrkdwn_text_escapes_data_for_Slack_and_translates_the_bot_s_Markdown()
+    {
+        var blocks = Templates.RenderSlack("t", Data)["blocks"]!.AsArray();
+
+        Assert.Equal("*Name*: &lt;!here&gt; \u200B*\u200Bx\u200B*\u200B *bold* &lt;y&gt;", (string?)blocks[0]!["text"]!["text"]);
+        Assert.Equal("<!here> *x* bold <y>", (string?)blocks[1]!["text"]!["text"]);
+        Assert.Equal("id=<!here> *x*", (string?)blocks[2]!["elements"]![0]!["value"]);
+        Assert.Equal(["A", "C"], blocks[3]!["elements"]!.AsArray().Select(e => (string?)e!["text"]));
+    }
+
+    [Fact]
+    public void The_same_data_in_an_Adaptive_Card_is_escaped_for_Teams()
+    {
+        var card = Templates.Render("t", Data);
+
+        Assert.Equal(@"\<!here\> \*x\* **bold** \<y\>", (string?)card["body"]![0]!["text"]);
+    }
+}
