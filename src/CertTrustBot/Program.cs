@@ -3,6 +3,7 @@ using CertTrustBot.Cases;
 using CertTrustBot.Cases.Events;
 using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Conversation;
+using CertTrustBot.Endpoints;
 using CertTrustBot.Hosting;
 using CertTrustBot.Staff;
 using CertTrustBot.Storage;
@@ -15,6 +16,7 @@ builder.Services.AddCaseDesk();
 builder.Services.AddCaseEvents();
 builder.Services.AddCaseWebhook(builder.Configuration);
 builder.Services.AddConversation();
+builder.Services.AddEndpointCheck();
 builder.Services.AddStaffDesk();
 builder.AddTeamsBot();
 

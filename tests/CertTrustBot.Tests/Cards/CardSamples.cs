@@ -63,6 +63,12 @@ internal static class CardSamples
             "Needs information from you", "Production", "Root CA Contoso Root (until 2035-03-02)", new("Reply here with your answer.")), "full" },
         { CardNames.CaseUpdate, new CaseUpdateCardData("CT-000042", "CT-000042 is in progress", "accent", "Support staff have started.", false, "", "",
             "In progress", "Production", "Root CA Contoso Root (until 2035-03-02)", new("Type **status CT-000042**.")), "bare" },
+        { CardNames.RootNeeded, new RootNeededCardData("req-1", "server.cer", "CN=Contoso \"Issuing\" Root <R1> & Co, O=Contoso",
+            new("**erp.example.com** is the server's own certificate."), new("Or give me the host: **check erp.example.com**.")), "full" },
+        { CardNames.RootNeeded, new RootNeededCardData("req-1", "server.cer", "CN=Root", new("A server certificate."), new("Ask for the root.")), "bare" },
+        { CardNames.CertificateReport, new CertificateReportCardData("api.example.com:443", "Accept", "✅ Accepted", "good", "Self-signed server certificate",
+            false, "", [Root], false, [], false, [])
+            { Source = "Server", HasTrustRequest = true, TrustHost = "api.example.com", TrustSha256 = "2F1C77AA" }, "server" },
     };
 
     private static readonly StaffCertificateItem StaffCertificate = new(1, "Root CA", "CN=Contoso Root, O=Contoso", "CN=Contoso Root, O=Contoso",
