@@ -178,15 +178,16 @@ internal static class LoadRun
                     channel.Forget(chat.ConversationId);
                 })));
                 caseNumbers.Clear();
+                var before = done;
                 done += size;
-                if (at1000 is null && done >= 1000)
+                if (done / 1000 > before / 1000 || done >= soak)
                 {
-                    at1000 = Settled();
-                    Console.WriteLine($"  after {done,6:N0} conversations: working set {at1000 / 1048576.0:0.0} MiB (after a full GC), managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB");
+                    var settled = Settled();
+                    at1000 ??= settled;
+                    Console.WriteLine($"  after {done,6:N0} conversations: working set {settled / 1048576.0:0.0} MiB (after a full GC), managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB, {errors.Count - soakErrors} errors, {soakWall.Elapsed.TotalMinutes:0.0} min");
                 }
             }
             var atEnd = Settled();
-            Console.WriteLine($"  after {done,6:N0} conversations: working set {atEnd / 1048576.0:0.0} MiB (after a full GC), managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB; {soakWall.Elapsed.TotalMinutes:0.0} min");
             var growth = (atEnd - (at1000 ?? atEnd)) / 1048576.0;
             Console.WriteLine($"Working set growth from 1,000 to {done:N0} conversations: {growth:+0.0;-0.0} MiB (target <= 50 MiB: {(growth <= 50 ? "met" : "MISSED")}); the process holds {instances} instances, the loopback services and this driver.");
             Console.WriteLine($"Soak errors: {errors.Count - soakErrors}");
