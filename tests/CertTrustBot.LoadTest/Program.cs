@@ -12,6 +12,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using CertTrustBot.Cases;
 using CertTrustBot.Tests.Http;
@@ -211,7 +213,7 @@ internal static class LoadRun
         {
             try
             {
-                var replies = await TurnAsync(chat, chat.File("contoso-root.cer", files.Serve(TestCertificates.RootDer)), "file", index, measure);
+                var replies = await TurnAsync(chat, chat.File("contoso-root.cer", files.Serve(DistinctRoot(index))), "file", index, measure);
                 var picker = replies.SingleOrDefault(r => HasSubmit(r, "environments")) ?? throw new InvalidOperationException($"no environment picker: {Said(replies)}");
                 replies = await TurnAsync(chat, chat.Submit(picker, "environments", new Dictionary<string, string> { ["environments"] = "Production,Test" }), "environments", index + 1, measure);
                 var confirmation = replies.SingleOrDefault(r => HasSubmit(r, "confirm")) ?? throw new InvalidOperationException($"no confirmation card: {Said(replies)}");
@@ -263,6 +265,18 @@ internal static class LoadRun
             if (replies.Any(r => (r.Text ?? "").Contains("went wrong", StringComparison.Ordinal) || (r.Text ?? "").Contains("temporarily unavailable", StringComparison.Ordinal)))
                 throw new InvalidOperationException($"{step}: {replies.First(r => r.Text is not null).Text}");
             return replies;
+        }
+
+        // Each customer sends their own system's root, as they do: one shared certificate would make every file turn
+        // read every earlier case filed for it (the "already requested" check), which is another measurement.
+        static byte[] DistinctRoot(int index)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN=Load Root {index}-{Guid.NewGuid():N}, O=Contoso", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            using var root = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
+            return root.RawData;
         }
 
         static string Said(IEnumerable<LoopbackChannel.CapturedActivity> replies) =>
