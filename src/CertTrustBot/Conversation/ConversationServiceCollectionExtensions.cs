@@ -24,6 +24,7 @@ public static class ConversationServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SupportDeskOptions>>().Value));
         services.TryAddSingleton<ConversationRunner>();
         services.TryAddSingleton<ConversationStateStore>();
+        services.TryAddSingleton<ConversationTurnGate>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventConsumer, CustomerChatConsumer>());
         services.TryAddSingleton(_ => CardTemplates.FromDirectory(Path.Combine(AppContext.BaseDirectory, "cards")));
         return services;

@@ -66,6 +66,26 @@ public sealed class StaffTeam(LoopbackChannel channel)
         return activity;
     }
 
+    /// <summary>
+    /// A message in the team's General channel that @mentions the bot, as Teams delivers it (the mention as
+    /// <c>&lt;at&gt;</c> markup in HTML text, with a mention entity): the only way a channel message reaches a bot.
+    /// </summary>
+    public JObject Mention(Person who, string text, string? teamId = null)
+    {
+        var activity = Activity("message", who, $"{teamId ?? TeamId};messageid={Interlocked.Increment(ref _activities)}");
+        activity["text"] = $"<p><at>CertTrustBot</at> {System.Net.WebUtility.HtmlEncode(text)}</p>";
+        activity["textFormat"] = "xml";
+        activity["entities"] = new JArray(new JObject
+        {
+            ["type"] = "mention",
+            ["text"] = "<at>CertTrustBot</at>",
+            ["mentioned"] = new JObject { ["id"] = TeamsChat.BotId, ["name"] = "CertTrustBot" },
+        });
+        if (teamId is not null)
+            activity["channelData"]!["team"]!["id"] = activity["channelData"]!["channel"]!["id"] = teamId;
+        return activity;
+    }
+
     /// <summary>The same activity as if it came from another tenant: Teams names the tenant in conversation.tenantId and channelData.tenant.id.</summary>
     public static JObject FromTenant(JObject activity, string tenantId)
     {
