@@ -185,11 +185,13 @@ public sealed partial class SlackInboxWorker(SlackInbox inbox, SlackApp app, IOp
             {
                 await inbox.RunOnceAsync(app.HandleAsync, (item, ex) => LogFailed(logger, ex, item.Kind, item.Attempts), stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: a storage call cut short fails as a timeout or "unavailable", not always as a cancellation;
+                // the inbox is intact (a claimed request is taken again when its claim runs out), so end quietly.
                 return;
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
             {
                 LogPassFailed(logger, ex);
             }
