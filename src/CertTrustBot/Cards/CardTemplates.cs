@@ -69,6 +69,10 @@ public sealed class CardTemplates
     /// <summary>Fills the Block Kit template <c>slack/{name}.json</c> with the same data as the Adaptive Card <paramref name="name"/>.</summary>
     public JsonObject RenderSlack(string name, object data) => Render(name, data, CardDialect.Slack);
 
+    /// <summary>Whether <c>slack/{name}.json</c> exists (a card added without its Block Kit template is sent as its summary).</summary>
+    public bool HasSlack(string name) =>
+        _cache.ContainsKey(SlackFolder + "/" + name) || (name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && _readTemplate(SlackFolder + "/" + name) is not null);
+
     private JsonObject Render(string name, object data, CardDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(data);

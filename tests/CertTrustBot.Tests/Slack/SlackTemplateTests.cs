@@ -158,6 +158,17 @@ public sealed class SlackRendererTests
     }
 
     [Fact]
+    public void A_card_without_its_Block_Kit_template_is_sent_as_its_summary_shown_literally()
+    {
+        var renderer = new CertTrustBot.Slack.SlackRenderer(CardTemplates.FromJson(new Dictionary<string, string>()));
+
+        var message = renderer.Render(new CertTrustBot.Conversation.CardReply("new-card", new { x = 1 }, "CT-000042 <!here> expires soon"));
+
+        Assert.Equal("CT-000042 &lt;!here&gt; expires soon", message.Text);
+        Assert.Null(message.Blocks);
+    }
+
+    [Fact]
     public void Over_fifty_blocks_the_display_blocks_are_cut_and_the_inputs_and_buttons_kept()
     {
         var blocks = new JsonArray();
