@@ -3,6 +3,7 @@ using CertTrustBot.Cases;
 using CertTrustBot.Cases.Events;
 using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Conversation;
+using CertTrustBot.Expiry;
 using CertTrustBot.Hosting;
 using CertTrustBot.Staff;
 using CertTrustBot.Storage;
@@ -16,6 +17,7 @@ builder.Services.AddCaseEvents();
 builder.Services.AddCaseWebhook(builder.Configuration);
 builder.Services.AddConversation();
 builder.Services.AddStaffDesk();
+builder.Services.AddExpiryWatch();
 builder.AddTeamsBot();
 
 var app = builder.Build();

@@ -18,7 +18,9 @@ public sealed class TeamsBot(
     ConversationRunner runner,
     TurnInputReader inputs,
     ReplyRenderer replies,
-    StaffDesk staff) : ActivityHandler
+    StaffDesk staff,
+    Expiry.StaffExpiryCommand expiring,
+    Microsoft.Extensions.Options.IOptions<StaffOptions> staffOptions) : ActivityHandler
 {
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
@@ -35,6 +37,14 @@ public sealed class TeamsBot(
         if (turnContext.Activity.Value is JObject submitted && StaffAction.IsStaffAction((string?)submitted[StaffAction.ActionKey]))
         {
             await OnStaffSubmitAsync(turnContext, TurnInputReader.Flatten(submitted), cancellationToken);
+            return;
+        }
+
+        // "expiring" in the staff team's channel (the bot @mentioned there): the staff's view of what expires soon.
+        if (staffOptions.Value.IsStaffTeam(TeamIdOf(turnContext.Activity)) && Expiry.StaffExpiryCommand.IsCommand(turnContext.Activity.Text))
+        {
+            var answer = await expiring.RunAsync(StafferOf(turnContext.Activity), cancellationToken);
+            await turnContext.SendActivitiesAsync(replies.Render([answer]), CancellationToken.None);
             return;
         }
 

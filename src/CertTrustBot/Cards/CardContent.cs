@@ -231,6 +231,7 @@ public static class CardContent
             CaseStatus.Installed => ("Installed", "good"),
             CaseStatus.NeedsInformation => ("Needs information from you", "warning"),
             CaseStatus.Rejected => ("Rejected", "attention"),
+            CaseStatus.Removed => ("Removed", "good"),
             _ => (c.Status.ToString(), "default"),
         };
         return new StatusItem(

@@ -63,6 +63,17 @@ internal static class CardSamples
             "Needs information from you", "Production", "Root CA Contoso Root (until 2035-03-02)", new("Reply here with your answer.")), "full" },
         { CardNames.CaseUpdate, new CaseUpdateCardData("CT-000042", "CT-000042 is in progress", "accent", "Support staff have started.", false, "", "",
             "In progress", "Production", "Root CA Contoso Root (until 2035-03-02)", new("Type **status CT-000042**.")), "bare" },
+        { CardNames.ExpiryReminder, new ExpiryReminderCardData("CT-000042", "Contoso \"Test\" Root <R1> expires in 30 days", "warning",
+            "Ask for its replacement by Monday 1 March 2027.", "CN=Contoso \"Test\" Root CA <R1> & Co, O=Contoso", "Development, Production",
+            "2027-03-05 09:00 UTC", "30 days", "Monday 1 March 2027", "B3C1 88A0 0F4E 29D1 6A5B 7C4D 11E2 90AB CDEF 0123", "2F1C77AA", true), "full" },
+        { CardNames.ExpiryReminder, new ExpiryReminderCardData("CT-000042", "Contoso Root has expired", "attention",
+            "It expired.", "CN=Contoso Root", "Production", "2027-03-05 09:00 UTC", "expired", "Monday 1 March 2027", "", "2F1C77AA", false), "bare" },
+        { CardNames.CertificateList, new CertificateListCardData("Your installed certificates", true, [
+            new("CT-000042", "Contoso \"Test\" Root <R1>", "Development, Production", "2027-03-05 09:00 UTC", "30 days", "warning", "2027-03-01", true,
+                "Ada \"Lovelace\" <ada> (72f988bf-86f1-41af-91ab-2d7cd011db47)", true, "Renewal requested: CT-000050."),
+            new("CT-000043", "Fabrikam Root", "Test", "2035-03-05 09:00 UTC", "3,000 days", "good", "2035-03-01", false, "", false, "")],
+            new("… and 3 more certificates expiring later.")), "full" },
+        { CardNames.CertificateList, new CertificateListCardData("Your installed certificates", false, [], new("You have no installed certificates yet.")), "bare" },
     };
 
     private static readonly StaffCertificateItem StaffCertificate = new(1, "Root CA", "CN=Contoso Root, O=Contoso", "CN=Contoso Root, O=Contoso",

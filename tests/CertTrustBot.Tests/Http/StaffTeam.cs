@@ -66,6 +66,21 @@ public sealed class StaffTeam(LoopbackChannel channel)
         return activity;
     }
 
+    /// <summary>A message in the staff team's General channel that @mentions the bot (Teams sends channel messages to a bot only then).</summary>
+    public JObject ChannelMessage(string text, Person who)
+    {
+        var activity = Activity("message", who, $"{TeamId};messageid={Guid.NewGuid():N}");
+        activity["text"] = $"<at>CertTrustBot</at> {text}";
+        activity["textFormat"] = "plain";
+        activity["entities"] = new JArray(new JObject
+        {
+            ["type"] = "mention",
+            ["text"] = "<at>CertTrustBot</at>",
+            ["mentioned"] = new JObject { ["id"] = TeamsChat.BotId, ["name"] = "CertTrustBot" },
+        });
+        return activity;
+    }
+
     /// <summary>The same activity as if it came from another tenant: Teams names the tenant in conversation.tenantId and channelData.tenant.id.</summary>
     public static JObject FromTenant(JObject activity, string tenantId)
     {
