@@ -49,8 +49,8 @@ internal sealed class ExpiryOptionsValidation : IValidateOptions<ExpiryOptions>
             if (options.ReminderDays![i] is < 0 or > 10000)
                 failures.Add(string.Create(CultureInfo.InvariantCulture, $"{section}:ReminderDays:{i} must be between 0 and 10000 days (was {options.ReminderDays[i]})."));
         }
-        if (options.ScanInterval < TimeSpan.FromSeconds(1) || options.ScanInterval > TimeSpan.FromDays(1))
-            failures.Add($"{section}:ScanInterval must be between 00:00:01 and 1.00:00:00 (was {options.ScanInterval}).");
+        if (options.ScanInterval <= TimeSpan.Zero || options.ScanInterval > TimeSpan.FromDays(1))
+            failures.Add($"{section}:ScanInterval must be more than 0 and at most 1.00:00:00 (was {options.ScanInterval}).");
         if (options.MarginBusinessDays is < 0 or > 30)
             failures.Add($"{section}:MarginBusinessDays must be between 0 and 30 (was {options.MarginBusinessDays}).");
         if (options.SnoozeDays is < 1 or > 60)
