@@ -1,4 +1,5 @@
 using CertTrustBot.Cases;
+using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Conversation;
 using CertTrustBot.Expiry;
 
@@ -103,5 +104,30 @@ public class ExpiryWatchTests
             ],
         };
         return Assert.Single(ExpiryWatch.Inventory([supportCase]));
+    }
+}
+
+public class ExpiryWebhookTests
+{
+    [Fact]
+    public void Reminders_renewals_and_removals_reach_the_webhook_with_their_own_event_types()
+    {
+        var installed = ExpiryWatchTests.Entry(new DateTimeOffset(2027, 6, 30, 12, 0, 0, TimeSpan.Zero)).Case;
+        var reminder = new ExpiryReminder("K|PRODUCTION|d30", installed.Certificates[0].Sha256, ["Production"], installed.Certificates[0].NotAfter, installed.Certificates[0].NotAfter.AddDays(-4), 30);
+        var reminded = installed with { History = [.. installed.History, new CaseEvent(DateTimeOffset.UnixEpoch, CaseStatus.Installed, "CertTrustBot", null) { Kind = CaseEventKind.Reminded, Reminder = reminder }] };
+        var renewal = installed with { CaseNumber = "CT-000002", Renews = "CT-000001" };
+        var removal = installed with { CaseNumber = "CT-000003", Kind = CaseKind.Removal, Removes = "CT-000001",
+            History = [installed.History[0], new CaseEvent(DateTimeOffset.UnixEpoch, CaseStatus.Removed, "Grace", null) { Kind = CaseEventKind.Removed, Environments = ["Production"] }] };
+
+        var expiring = CaseWebhookEvent.From(reminded, 3);
+        Assert.Equal("certificate.expiring", expiring.Type);
+        Assert.Equal(reminder, expiring.Event.Reminder);
+        Assert.Equal("case.created", CaseWebhookEvent.From(installed, 1).Type);
+        Assert.Equal("case.status_changed", CaseWebhookEvent.From(installed, 2).Type);
+        Assert.Equal("case.renewal_requested", CaseWebhookEvent.From(renewal, 1).Type);
+        Assert.Equal("CT-000001", CaseWebhookEvent.From(renewal, 1).Case.Renews);
+        Assert.Equal("case.removal_requested", CaseWebhookEvent.From(removal, 1).Type);
+        Assert.Equal("certificate.removed", CaseWebhookEvent.From(removal, 2).Type);
+        Assert.Equal(["Production"], CaseWebhookEvent.From(removal, 2).Event.Environments);
     }
 }
