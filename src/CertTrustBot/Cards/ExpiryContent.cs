@@ -56,6 +56,7 @@ public static class ExpiryContent
 
     /// <summary>A list of installed certificates, soonest expiry first.</summary>
     /// <param name="showCustomer">For the staff: each entry names its tenant and requester.</param>
+    /// <param name="empty">What to say when there is nothing to list: the bot's own Markdown, no outside text in it.</param>
     public static CardReply List(string title, IReadOnlyList<InventoryEntry> entries, ExpiryWatch watch, DateTimeOffset now, bool showCustomer, string empty, int shown = 15)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -86,7 +87,7 @@ public static class ExpiryContent
                 note);
         }).ToList();
         var more = entries.Count > items.Count ? CardContent.More(entries.Count - items.Count, "certificate") + " expiring later." : "";
-        var data = new CertificateListCardData(title, items.Count > 0, items, new MarkdownText(items.Count == 0 ? Markdown.Literal(empty) : Markdown.Literal(more)));
+        var data = new CertificateListCardData(title, items.Count > 0, items, new MarkdownText(items.Count == 0 ? empty : more));
         return new CardReply(CardNames.CertificateList, data, items.Count == 0 ? $"{title}: {empty}" : $"{title}: {items.Count} certificate(s), the first expiring {items[0].Expires}.");
     }
 
