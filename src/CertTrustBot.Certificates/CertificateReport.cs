@@ -18,6 +18,9 @@ public enum CertificateFormat
     Empty,
     TooLarge,
     Unknown,
+
+    /// <summary>Certificates presented by a live server in a TLS handshake (certtrust fetch, "check HOST" in chat).</summary>
+    Tls,
 }
 
 /// <summary>Where a certificate sits in a chain, which decides the Windows store it belongs to.</summary>

@@ -72,6 +72,17 @@ public static class FindingCodes
     public const string HostMatch = "host.match";
     public const string HostNotChecked = "host.not-checked";
 
+    // A live server (certtrust fetch, "check HOST" in chat).
+    public const string EndpointRootNotSent = "endpoint.root-not-sent";
+    public const string EndpointRootSent = "endpoint.root-sent";
+    public const string EndpointSelfSigned = "endpoint.self-signed";
+    public const string EndpointOrder = "endpoint.order";
+    public const string EndpointUnreachable = "endpoint.unreachable";
+    public const string EndpointTimeout = "endpoint.timeout";
+    public const string EndpointNotTls = "endpoint.not-tls";
+    public const string EndpointHandshakeFailed = "endpoint.handshake-failed";
+    public const string EndpointRefused = "endpoint.refused";
+
     public static IReadOnlyList<FindingDefinition> All { get; } =
     [
         new(FileEmpty, Severity.Block, "the file is empty"),
@@ -125,6 +136,15 @@ public static class FindingCodes
         new(HostOnlyInCn, Severity.Warn, "the host name is only in the subject CN, not in the SAN"),
         new(HostMatch, Severity.Info, "the host name matches the certificate"),
         new(HostNotChecked, Severity.Info, "no server certificate in the file to check the host name against"),
+        new(EndpointRootNotSent, Severity.Warn, "the server does not send its root CA: the issuer of the last certificate it sends is the root to ask for"),
+        new(EndpointRootSent, Severity.Info, "the server sends its root CA: that is the certificate to trust"),
+        new(EndpointSelfSigned, Severity.Info, "the server presents a self-signed certificate: that certificate itself is what must be trusted"),
+        new(EndpointOrder, Severity.Warn, "the server sends its certificates out of order"),
+        new(EndpointUnreachable, Severity.Block, "the server could not be reached (name not found, connection refused or closed)"),
+        new(EndpointTimeout, Severity.Block, "the server did not answer in time"),
+        new(EndpointNotTls, Severity.Block, "the port answered, but not with TLS (plain HTTP or another protocol)"),
+        new(EndpointHandshakeFailed, Severity.Block, "the server ended the TLS handshake before presenting a certificate"),
+        new(EndpointRefused, Severity.Block, "the address or port may not be looked at from the bot (private network, port not allowed)"),
     ];
 
     private static readonly Dictionary<string, FindingDefinition> ByCode = All.ToDictionary(d => d.Code, StringComparer.Ordinal);

@@ -253,6 +253,7 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
         CertificateFormat.Empty => "empty file",
         CertificateFormat.TooLarge => "file too large",
         CertificateFormat.Unknown => "not recognised",
+        CertificateFormat.Tls => "presented in a TLS handshake",
         _ => format.ToString(),
     };
 

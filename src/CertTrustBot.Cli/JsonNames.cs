@@ -49,6 +49,7 @@ public static class JsonNames
         CertificateFormat.Empty => "empty",
         CertificateFormat.TooLarge => "too-large",
         CertificateFormat.Unknown => "unknown",
+        CertificateFormat.Tls => "tls",
         _ => Kebab(format.ToString()),
     };
 

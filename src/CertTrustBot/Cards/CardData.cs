@@ -20,9 +20,10 @@ public static class CardNames
     public const string CaseUpdate = "case-update";
     public const string ExpiryReminder = "expiry-reminder";
     public const string CertificateList = "certificate-list";
+    public const string RootNeeded = "root-needed";
 
     public static IReadOnlyList<string> All { get; } =
-        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error, StaffCase, CaseUpdate, ExpiryReminder, CertificateList];
+        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error, StaffCase, CaseUpdate, RootNeeded, ExpiryReminder, CertificateList];
 }
 
 /// <summary>The <c>action</c> values the cards' submit buttons carry, and the ids of the picker's inputs.</summary>
@@ -37,6 +38,15 @@ public static class CardActions
     public const string Environments = "environments";
     public const string Confirm = "confirm";
     public const string Cancel = "cancel";
+
+    /// <summary>"Request trust for this certificate" on the report of a server ("check HOST").</summary>
+    public const string RequestTrust = "requestTrust";
+
+    /// <summary>"I understand, file it anyway": a request for certificates without a root goes on, recorded on the case.</summary>
+    public const string FileAnyway = "fileAnyway";
+
+    /// <summary>Keys of <see cref="RequestTrust"/>'s data.</summary>
+    public const string HostKey = "host";
 
     /// <summary>The expiry reminder's buttons; they carry <see cref="CaseNumberKey"/> (and the snooze <see cref="Sha256Key"/>).</summary>
     public const string Renew = "expiry.renew";
@@ -118,7 +128,21 @@ public sealed record CertificateReportCardData(
     public bool HasMore { get; init; }
 
     public string More { get; init; } = "";
+
+    /// <summary>What <see cref="FileName"/> names: "File", or "Server" for a live server's report.</summary>
+    public string Source { get; init; } = "File";
+
+    /// <summary>The server sent what the Trusted Root store needs: the card offers "Request trust for this certificate".</summary>
+    public bool HasTrustRequest { get; init; }
+
+    public string TrustHost { get; init; } = "";
+
+    /// <summary>SHA-256 of the certificate the button requests, so a press on an old card is recognised.</summary>
+    public string TrustSha256 { get; init; } = "";
 }
+
+/// <summary>Certificates without a root: the root CA is what is needed. The request waits for it, or for the customer's explicit override.</summary>
+public sealed record RootNeededCardData(string RequestId, string FileName, string MissingRoot, MarkdownText Message, MarkdownText HowToGetIt);
 
 public sealed record ChoiceItem(string Title, string Value);
 

@@ -78,6 +78,22 @@ public sealed record ConversationData
     }
 
     private PendingQuestion[] _questions = [];
+
+    /// <summary>The host of the last "check HOST" whose server sent what the Trusted Root store needs.</summary>
+    public string? EndpointHost { get; set; }
+
+    /// <summary>That certificate's DER (the server's self-signed certificate, or the root it sends): what
+    /// "Request trust for this certificate" starts a request with, through the same checks as a file.</summary>
+    public byte[]? EndpointCertificate { get; set; }
+
+    /// <summary>
+    /// The pending certificates lack a root (a CA-issued server certificate, an intermediate): the root CA to ask for,
+    /// named after the issuer of the top certificate sent. The request waits for a root or a self-signed certificate.
+    /// </summary>
+    public string? MissingRoot { get; set; }
+
+    /// <summary>The customer chose "I understand, file it anyway" for certificates without a root: recorded on the case.</summary>
+    public bool RootWaived { get; set; }
 }
 
 /// <summary>A staff question on a case, waiting in the customer's chat for the answer.</summary>

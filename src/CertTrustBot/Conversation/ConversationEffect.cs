@@ -1,5 +1,6 @@
 using CertTrustBot.Cases;
 using CertTrustBot.Certificates;
+using CertTrustBot.Certificates.Endpoints;
 
 namespace CertTrustBot.Conversation;
 
@@ -71,12 +72,18 @@ public sealed record RecordSnooze(string CaseNumber, ExpiryReminder Snooze, stri
 /// <summary>Add the customer's checked answer to the case whose question it answers.</summary>
 public sealed record AnswerQuestion(PendingQuestion Question, CaseAnswerDraft Answer) : ConversationEffect;
 
+/// <summary>Look at a server's certificates ("check HOST"); the runner does it through its guarded probe.</summary>
+public sealed record CheckEndpoint(EndpointTarget Target) : ConversationEffect;
+
 /// <summary>What came of an effect, fed back to <see cref="ConversationFlow.Resume"/>.</summary>
 public abstract record EffectOutcome;
 
 public sealed record CertificateChecked(CertificateReport Report, CheckCertificate Check) : EffectOutcome;
 
 public sealed record CaseSubmitted(SupportCase Case) : EffectOutcome;
+
+/// <summary>What the server presented, checked (or why nothing came back).</summary>
+public sealed record EndpointChecked(EndpointReport Endpoint, CheckEndpoint Check) : EffectOutcome;
 
 /// <summary>The cases found: the requester's list, or the one case asked for (empty when not found).</summary>
 public sealed record CasesFound(IReadOnlyList<SupportCase> Cases, string? CaseNumber) : EffectOutcome;

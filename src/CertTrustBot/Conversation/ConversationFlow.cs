@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using CertTrustBot.Cards;
 using CertTrustBot.Cases;
 using CertTrustBot.Certificates;
+using CertTrustBot.Certificates.Endpoints;
 
 namespace CertTrustBot.Conversation;
 
@@ -15,6 +16,9 @@ namespace CertTrustBot.Conversation;
 public sealed partial class ConversationFlow
 {
     public const string PastedFileName = "pasted-certificate.pem";
+
+    /// <summary>On a case: the customer filed certificates without a root after being told the root is needed.</summary>
+    public const string RootWaivedCode = "request.filed-without-root";
 
     public const string StorageUnavailableMessage = "Storage is temporarily unavailable, please try again in a minute.";
 
@@ -74,6 +78,7 @@ public sealed partial class ConversationFlow
             CertificateChecked checkedOutcome => OnChecked(state, checkedOutcome.Report, checkedOutcome.Check, facts),
             CaseSubmitted submitted => OnSubmitted(state, submitted.Case),
             QuestionAnswered answered => OnAnswered(state, answered),
+            EndpointChecked endpoint => OnEndpointChecked(state, endpoint.Endpoint, facts),
             CasesFound found => OnCasesFound(state, found, facts),
             InventoryFound inventory => OnInventory(state, inventory, facts),
             RemovalFiled removal => OnRemovalFiled(state, removal.Case),
@@ -91,6 +96,7 @@ public sealed partial class ConversationFlow
         Help,
         NewRequest,
         Check,
+        CheckHost,
         Status,
         Cancel,
         Certificates,
@@ -121,6 +127,7 @@ public sealed partial class ConversationFlow
             "my certificates" or "certificates" or "my certs" or "installed" => (Command.Certificates, ""),
             _ when words[0] == "remove" => (Command.Remove, string.Join(' ', words[1..])),
             _ when words[0] == "status" => (Command.Status, string.Join(' ', words[1..])),
+            _ when words[0] == "check" && words.Length == 2 => (Command.CheckHost, words[1]),
             _ when words.Length == 1 && CaseNumber.IsMatch(phrase) => (Command.Status, phrase),
             _ => (Command.None, phrase),
         };
@@ -178,6 +185,7 @@ public sealed partial class ConversationFlow
             Command.Help => Welcome(state, facts),
             Command.NewRequest => StartRequest(state, facts),
             Command.Check => StartCheck(state),
+            Command.CheckHost => CheckHost(state, argument),
             Command.Status => Status(state, argument, facts),
             Command.Cancel => Cancel(state),
             Command.Certificates => Inventory(state, InventoryPurpose.List, null, null, facts),
@@ -208,6 +216,7 @@ public sealed partial class ConversationFlow
         [
             new("new request", new(personal ? "Ask for a certificate to be trusted by your cloud servers." : "Ask for a certificate to be trusted (in our 1:1 chat).")),
             new("check", new("Get a report on a certificate; nothing is stored.")),
+            new("check api.example.com", new("See which certificate a server presents, and which one your servers need to trust.")),
             new("status", new("See your cases; **status CT-000042** shows one case.")),
             new("my certificates", new("See your installed certificates: where, when they expire, the last day to ask for a new one.")),
             new("cancel", new("Stop the request in progress; nothing is stored.")),
@@ -340,6 +349,19 @@ public sealed partial class ConversationFlow
                     WithoutCertificate(state),
                     [reportCard, new TextReply($"{BlockedReason(report)} Send the right certificate when you have it, or type **cancel**.")]);
 
+            case CheckPurpose.NewCertificate when MissingRoot(report) is { } root:
+                // Installing a server certificate or an intermediate in Trusted Root fixes nothing: the request waits
+                // for the root (or a self-signed certificate), unless the customer explicitly files it anyway.
+                var holding = state with
+                {
+                    Step = ConversationStep.AwaitingCertificate,
+                    FileName = check.FileName,
+                    Certificates = report.Storable.Select(c => c.Der.ToArray()).ToList(),
+                    MissingRoot = root,
+                    RootWaived = false,
+                };
+                return new FlowResult(holding, [.. Replacing(state, check.FileName), reportCard, RootNeededCard(holding, report)]);
+
             case CheckPurpose.NewCertificate:
                 var waiting = state with
                 {
@@ -347,6 +369,8 @@ public sealed partial class ConversationFlow
                     FileName = check.FileName,
                     // What the check accepted, never the file: the later checks run on these (see PendingBundle).
                     Certificates = report.Storable.Select(c => c.Der.ToArray()).ToList(),
+                    MissingRoot = null,
+                    RootWaived = false,
                 };
                 // A renewal knows its environments and host already (the old case's): straight to the confirmation,
                 // through the same check with them as any request.
@@ -380,6 +404,139 @@ public sealed partial class ConversationFlow
             default:
                 throw new ArgumentOutOfRangeException(nameof(check), check.Purpose, "Unknown check purpose.");
         }
+    }
+
+    /// <summary>
+    /// The root CA to ask for when the certificates hold no self-signed one (a CA-issued server certificate, an
+    /// intermediate, a chain without its root): the issuer of the top certificate sent. Null when there is one.
+    /// </summary>
+    private static string? MissingRoot(CertificateReport report)
+    {
+        if (report.Certificates.Count == 0 || report.Certificates.Any(c => c.IsSelfSigned))
+            return null;
+        var top = report.Chain.Count > 0 && report.Chain[^1] >= 0 && report.Chain[^1] < report.Certificates.Count
+            ? report.Certificates[report.Chain[^1]]
+            : report.Certificates[0];
+        return top.Issuer.Length > 0 ? top.Issuer : "(the issuer has no name)";
+    }
+
+    private static CardReply RootNeededCard(ConversationData state, CertificateReport report)
+    {
+        var root = state.MissingRoot ?? "";
+        var server = report.Certificates.FirstOrDefault(c => c.Role == CertificateRole.Leaf);
+        var host = server?.SubjectAlternativeNames.FirstOrDefault(n => !n.StartsWith('*') && EndpointTarget.TryParse(n, out _) is { IsIpAddress: false });
+        var what = server is not null
+            ? $"**{Markdown.Literal(CardContent.CommonName(server.Subject))}** is the server's own certificate, issued by a CA."
+            : "This holds only CA certificates issued by another CA, without the root at the top.";
+        var message = new MarkdownText(
+            what + $" Your servers trust it only through the root CA **{Markdown.Literal(root)}**, and that root is what support staff " +
+            "install in the Trusted Root store: installing this file instead would not fix the connection. Send me the root certificate to go on.");
+        var how = new MarkdownText(
+            "To get it: ask the system's owner for the root certificate as a .cer file, or open the system's address in a browser, view its " +
+            "certificate, select the certificate at the top of the certification path and export it (Base64 .cer)." +
+            (host is not null
+                ? $" Or give me the host and I'll look at what the server sends: **check {Markdown.Literal(host)}**."
+                : " Or give me the host and I'll look at what the server sends: **check** followed by the host name."));
+        var data = new RootNeededCardData(state.RequestId ?? "", state.FileName ?? "", root, message, how);
+        return new CardReply(CardNames.RootNeeded, data, $"The root CA {root} is needed, not this certificate.");
+    }
+
+    // ---- A live server ("check HOST") --------------------------------------------------------------------------
+
+    private static FlowResult CheckHost(ConversationData state, string argument)
+    {
+        if (EndpointTarget.TryParse(argument, out var error) is not { } target)
+        {
+            return Say(state,
+                $"I can't look at “{Markdown.Literal(argument)}”: {Markdown.Literal(error ?? "")} " +
+                "For example: **check api.example.com**, **check api.example.com:8443** or **check https://api.example.com/path**.");
+        }
+        return new FlowResult(state, [], new CheckEndpoint(target));
+    }
+
+    private static FlowResult OnEndpointChecked(ConversationData state, EndpointReport endpoint, TurnFacts facts)
+    {
+        var fetch = endpoint.Fetch;
+        var where = Markdown.Literal(fetch.Target.Display);
+        var cleared = state with { EndpointHost = null, EndpointCertificate = null };
+        if (fetch.Outcome == EndpointOutcome.Refused)
+        {
+            return Say(cleared,
+                $"I won't look at **{where}**: {Markdown.Literal(fetch.Detail.TrimEnd('.'))}. I only connect to servers on the internet, on the usual TLS ports. " +
+                "Ask the system's owner for the root certificate and send it to me as a file instead.");
+        }
+        if (!endpoint.Connected)
+        {
+            var finding = endpoint.Report.Findings[0];
+            return Say(cleared,
+                $"I couldn't get a certificate from **{where}**: {Markdown.Literal(finding.Message.TrimEnd('.'))}. {Markdown.Literal(finding.Advice)}");
+        }
+
+        var report = endpoint.Report;
+        var personal = facts.ChatKind == ChatKind.Personal;
+        var data = CardContent.Report(report) with { Source = "Server" };
+        if (endpoint.TrustAnchorIndex is { } anchor)
+        {
+            var certificate = report.Certificates[anchor];
+            var next = cleared with { EndpointHost = fetch.Target.Host, EndpointCertificate = endpoint.TrustAnchor };
+            data = data with { HasTrustRequest = personal, TrustHost = fetch.Target.Host, TrustSha256 = certificate.Sha256 };
+            var what = anchor == 0 ? "its own self-signed certificate" : "its root CA";
+            var after = $"**{where}** sends {what}, **{Markdown.Literal(CardContent.CommonName(certificate.Subject))}** (SHA-1 {certificate.Sha1}): " +
+                "that is the certificate your servers need to trust. " +
+                (personal
+                    ? "Press **Request trust for this certificate** to ask for it; I'll check it like a file and fill in the host name."
+                    : "To request trust for it, send **check** with this host in our 1:1 chat.");
+            return new FlowResult(next, [new CardReply(CardNames.CertificateReport, data, $"{fetch.Target.Display}: {report.Headline}"), new TextReply(after)]);
+        }
+
+        var root = endpoint.MissingRoot ?? "";
+        var ask = $"**{where}** doesn't send the certificate your servers need: the root CA **{Markdown.Literal(root)}**. " +
+            "Ask the system's owner for it as a .cer file, or export it: open the address in a browser, view its certificate, " +
+            "select the certificate at the top of the certification path and export it (Base64 .cer). Then send it to me" +
+            (personal ? " after **new request**." : " in our 1:1 chat.");
+        return new FlowResult(cleared, [new CardReply(CardNames.CertificateReport, data, $"{fetch.Target.Display}: {report.Headline}"), new TextReply(ask)]);
+    }
+
+    private FlowResult RequestTrust(ConversationData state, IReadOnlyDictionary<string, string> values, TurnFacts facts)
+    {
+        if (facts.ChatKind != ChatKind.Personal)
+            return Say(state, "Requests are made in our 1:1 chat: send **check** with the host there, then press **Request trust for this certificate**.");
+        var sha256 = values.TryGetValue(CardActions.Sha256Key, out var s) ? s : "";
+        if (state.EndpointCertificate is not { } der || state.EndpointHost is not { } host
+            || !string.Equals(Convert.ToHexString(SHA256.HashData(der)), sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return Say(state, "That button belongs to an earlier look at a server. Send **check** with the host again, and press the button on the new report.");
+        }
+
+        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
+            ? "I dropped the request you had started (nothing of it was stored). "
+            : "";
+        var next = Fresh(state) with
+        {
+            Step = ConversationStep.AwaitingCertificate,
+            Mode = ConversationMode.Request,
+            RequestId = _newRequestId(),
+            HostName = host,
+        };
+        // The same checks as a file the customer sends: the certificate came from a stranger's server.
+        var result = new FlowResult(next, [], new CheckCertificate(host + ".cer", der, host, [], CheckPurpose.NewCertificate));
+        return dropped.Length == 0 ? result : result with { Replies = [new TextReply(dropped.Trim())] };
+    }
+
+    private FlowResult FileAnyway(ConversationData state, string? requestId)
+    {
+        if (requestId is null || requestId != state.RequestId || state.Step != ConversationStep.AwaitingCertificate
+            || state.MissingRoot is null || state.Certificates.Count == 0)
+        {
+            return Stale(state, "That card", "nothing was changed");
+        }
+        var next = state with { Step = ConversationStep.AwaitingEnvironments, RootWaived = true };
+        return new FlowResult(next,
+        [
+            new TextReply($"Noted: you'll file **{Markdown.Literal(state.FileName)}** without its root CA **{Markdown.Literal(state.MissingRoot)}**. " +
+                "Your choice is recorded on the case, and support staff will see it."),
+            Picker(next, null, null),
+        ]);
     }
 
     private static string BlockedReason(CertificateReport report)
@@ -501,6 +658,8 @@ public sealed partial class ConversationFlow
             CardActions.Remove => Inventory(state, InventoryPurpose.Remove, action.Values[CardActions.CaseNumberKey].ToUpperInvariant(), null, facts),
             CardActions.Snooze => Inventory(state, InventoryPurpose.Snooze, action.Values[CardActions.CaseNumberKey].ToUpperInvariant(),
                 action.Values.GetValueOrDefault(CardActions.Sha256Key), facts),
+            CardActions.RequestTrust => RequestTrust(state, action.Values, facts),
+            CardActions.FileAnyway => FileAnyway(state, requestId),
             _ => Say(state, "I didn't recognise that button; it may be from an older version of a card. Type **help** to see what I can do."),
         };
     }
@@ -636,8 +795,13 @@ public sealed partial class ConversationFlow
         state.FileName ?? report.FileName,
         report.Storable.Select(c => new CaseCertificateContent(
             c.Role.ToString(), c.Subject, c.Issuer, c.NotAfter, c.Sha256, c.Sha1, c.Der.ToArray())).ToList(),
-        report.Findings.Where(f => f.Severity != Severity.Info)
-            .Select(f => new CaseFinding(f.Code, f.Severity, f.Message)).ToList(),
+        [
+            .. state.RootWaived
+                ? [new CaseFinding(RootWaivedCode, Severity.Warn,
+                    $"The customer chose \"I understand, file it anyway\": these certificates have no root, and the Trusted Root store needs the root CA '{state.MissingRoot}'.")]
+                : Array.Empty<CaseFinding>(),
+            .. report.Findings.Where(f => f.Severity != Severity.Info).Select(f => new CaseFinding(f.Code, f.Severity, f.Message)),
+        ],
         facts.ConversationReference)
     {
         ConversationKey = facts.ConversationKey,

@@ -1,5 +1,7 @@
 using CertTrustBot.Cases;
 using CertTrustBot.Certificates;
+using CertTrustBot.Certificates.Endpoints;
+using CertTrustBot.Endpoints;
 using CertTrustBot.Storage;
 
 namespace CertTrustBot.Conversation;
@@ -8,7 +10,7 @@ namespace CertTrustBot.Conversation;
 /// Runs one turn: the flow, then the effects it asks for (certificate checks, the case desk), feeding each outcome
 /// back, until the flow has nothing left to do. The caller loads the state before and saves it after, once.
 /// </summary>
-public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk, ILogger<ConversationRunner> logger)
+public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk caseDesk, ILogger<ConversationRunner> logger, IEndpointProbe? endpoints = null)
 {
     // A flow that keeps asking for effects is a bug; stop rather than loop.
     private const int MaxEffectsPerTurn = 4;
@@ -53,6 +55,7 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
             return effect switch
             {
                 CheckCertificate check => new CertificateChecked(await CheckAsync(check, facts, cancellationToken), check),
+                CheckEndpoint endpoint => new EndpointChecked(await ProbeAsync(endpoint, facts, cancellationToken), endpoint),
                 SubmitCase submit => await SubmitAsync(submit, cancellationToken),
                 AnswerQuestion answer => await AnswerAsync(answer, facts, cancellationToken),
                 ShowStatus { CaseNumber: { } number } => new CasesFound(
@@ -141,6 +144,15 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
     // One line, no stack trace: the message names the storage operation and its status, never request content.
     [LoggerMessage(Level = LogLevel.Warning, Message = "{What} failed ({Outcome}): {Failure}")]
     private static partial void LogWriteFailed(ILogger logger, string what, string outcome, string failure);
+
+    // The network I/O of "check HOST": the probe enforces the guard (ports, public addresses, time, bytes).
+    private async Task<EndpointReport> ProbeAsync(CheckEndpoint check, TurnFacts facts, CancellationToken cancellationToken)
+    {
+        var fetch = endpoints is null
+            ? new EndpointFetch(check.Target, EndpointOutcome.Refused, [], null, "Looking at servers is not set up on this bot.")
+            : await endpoints.FetchAsync(check.Target, cancellationToken);
+        return EndpointReport.Create(fetch, new CertificateChecker(facts.Clock), null, flow.ExpectedCompletion(facts.Clock.GetUtcNow()));
+    }
 
     // The engine is pure and takes its clock at construction: one per turn, on the turn's clock.
     private async Task<CertificateReport> CheckAsync(CheckCertificate check, TurnFacts facts, CancellationToken cancellationToken)

@@ -74,6 +74,12 @@ internal static class CardSamples
             new("CT-000043", "Fabrikam Root", "Test", "2035-03-05 09:00 UTC", "3,000 days", "good", "2035-03-01", false, "", false, "")],
             new("… and 3 more certificates expiring later.")), "full" },
         { CardNames.CertificateList, new CertificateListCardData("Your installed certificates", false, [], new("You have no installed certificates yet.")), "bare" },
+        { CardNames.RootNeeded, new RootNeededCardData("req-1", "server.cer", "CN=Contoso \"Issuing\" Root <R1> & Co, O=Contoso",
+            new("**erp.example.com** is the server's own certificate."), new("Or give me the host: **check erp.example.com**.")), "full" },
+        { CardNames.RootNeeded, new RootNeededCardData("req-1", "server.cer", "CN=Root", new("A server certificate."), new("Ask for the root.")), "bare" },
+        { CardNames.CertificateReport, new CertificateReportCardData("api.example.com:443", "Accept", "✅ Accepted", "good", "Self-signed server certificate",
+            false, "", [Root], false, [], false, [])
+            { Source = "Server", HasTrustRequest = true, TrustHost = "api.example.com", TrustSha256 = "2F1C77AA" }, "server" },
     };
 
     private static readonly StaffCertificateItem StaffCertificate = new(1, "Root CA", "CN=Contoso Root, O=Contoso", "CN=Contoso Root, O=Contoso",
