@@ -32,7 +32,7 @@ public static class ExpiryContent
                 "calls from there to the external system fail with \"Could not establish trust relationship\". Request its renewal, " +
                 "or tell me it is no longer needed and support staff will remove it. This is the last reminder about it."),
             (false, true) => ($"{name} expires in {DaysLeft(reminder.NotAfter, at)}", "attention",
-                $"The last day to ask for its replacement in time ({supportCase.CaseNumber}'s support desk needs its SLA plus a margin) has passed. " +
+                $"The last day to ask for its replacement in time ({CardContent.LongDate(reminder.LastDayToAsk)}: the support desk needs a few business days to install it) has passed. " +
                 "Request the renewal now: support staff will do what they can before it expires."),
             _ => ($"{name} expires in {DaysLeft(reminder.NotAfter, at)}", "warning",
                 $"It is trusted by the servers of {environments}. When it expires, their calls to the external system fail. " +

@@ -40,13 +40,16 @@ public sealed partial class StaffOverHttpTests
     private List<LoopbackChannel.CapturedActivity> Reminders(TeamsChat customer) =>
         _channel.For(customer.ConversationId).Where(r => HasSubmit(r, "expiry.renew")).ToList();
 
+    // A root with ten years left, as the "done when" has it.
+    private static readonly Lazy<byte[]> TenYearRoot = new(() => NewRootDer("CN=Contoso Ten Year Root CA, O=Contoso"));
+
     private async Task<(StaffTeam Staff, BotApp One, BotApp Two, TeamsChat Customer, string CaseNumber)> InstalledCaseOnTwoInstancesAsync()
     {
         var staff = new StaffTeam(_channel);
         var (one, two) = (StartExpiryBot(staff), StartExpiryBot(staff));
         await PostAsync(one, staff.BotInstalled());
         var customer = new TeamsChat(_channel);
-        var caseNumber = await FileCaseAsync(one, customer, "Production,Test");
+        var caseNumber = await FileCaseAsync(one, customer, "Production,Test", TenYearRoot.Value);
         var thread = await CaseThreadAsync(staff, caseNumber);
         await InvokeAsync(two, staff.Execute(thread, thread.Message.Cards.Single(), "staff.install", staff.Member,
             new Dictionary<string, string> { [StaffAction.EnvironmentsInput] = "Production,Test" }));
@@ -64,7 +67,7 @@ public sealed partial class StaffOverHttpTests
 
         Assert.Single(Reminders(customer));
         var text = AllText(reminder);
-        Assert.Contains("CN=Contoso Test Root CA", text, StringComparison.Ordinal);
+        Assert.Contains("CN=Contoso Ten Year Root CA", text, StringComparison.Ordinal);
         Assert.Matches("(Production and Test|Test and Production)", text);
         Assert.Contains("Last day to ask", text, StringComparison.Ordinal);
         Assert.True(HasSubmit(reminder[0], "expiry.remove"));
@@ -92,9 +95,10 @@ public sealed partial class StaffOverHttpTests
         var text = AllText(listed);
         Assert.Contains("Your installed certificates", text, StringComparison.Ordinal);
         Assert.Contains(caseNumber, text, StringComparison.Ordinal);
-        Assert.Contains("Contoso Test Root CA", text, StringComparison.Ordinal);
-        // The test root was made to expire five years from now; its days left are counted from the real clock here.
-        var expected = (long)Math.Floor((X509CertificateLoader.LoadCertificate(TestCertificates.RootDer).NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalDays);
+        Assert.Contains("Contoso Ten Year Root CA", text, StringComparison.Ordinal);
+        // The root was made to expire ten years from now; its days left are counted from the real clock here.
+        var expected = (long)Math.Floor((X509CertificateLoader.LoadCertificate(TenYearRoot.Value).NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalDays);
+        Assert.InRange(expected, 3650, 3654);
         Assert.True(text.Contains($"{expected:N0} days", StringComparison.Ordinal) || text.Contains($"{expected - 1:N0} days", StringComparison.Ordinal), text);
         Assert.Contains("Last day to ask", text, StringComparison.Ordinal);
     }
@@ -155,6 +159,23 @@ public sealed partial class StaffOverHttpTests
         var listed = await SendAsync(one, customer, customer.Message("my certificates"));
         Assert.DoesNotContain(caseNumber, AllText(listed), StringComparison.Ordinal);
         Assert.Contains("no installed certificates", AllText(listed), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Remind_me_later_is_noted_on_the_case_once_and_says_when()
+    {
+        var (_, one, two, customer, caseNumber) = await InstalledCaseOnTwoInstancesAsync();
+        var reminder = await EventuallyAsync(() => Reminders(customer) is { Count: > 0 } r ? r : null, "the expiry reminder");
+        customer.NewReplies();
+
+        var answer = await SendAsync(two, customer, customer.Submit(reminder[0], "expiry.snooze"));
+
+        Assert.Contains($"remind you again about **{caseNumber}** on", AllText(answer), StringComparison.Ordinal);
+        var snoozed = Assert.Single((await CaseAsync(one, caseNumber)).History, e => e.Kind == CaseEventKind.Snoozed);
+        Assert.Equal("Ada Lovelace", snoozed.Actor);
+        Assert.InRange(snoozed.Reminder!.Until!.Value - snoozed.At, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+        await MoreScansAsync(3, one, two);
+        Assert.Single(Reminders(customer)); // the week has not passed: nothing more
     }
 
     [Fact]
