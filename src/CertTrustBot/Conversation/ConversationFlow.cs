@@ -911,8 +911,10 @@ public sealed partial class ConversationFlow
                 return Say(state, $"Its removal was requested already: **{removal}**. Type **status {removal}** to see where it stands.");
             case InventoryPurpose.Remove:
                 var environments = entry.Environments;
+                // One removal per (case, environments): asking again finds the same case, unless the last was rejected.
+                var rejected = found.Cases.Count(c => c.Kind == CaseKind.Removal && c.Removes == number && c.Status == CaseStatus.Rejected);
                 var draft = new RemovalDraft(
-                    $"removal|{number}|{string.Join(",", environments.Select(e => e.ToUpperInvariant()).Order(StringComparer.Ordinal))}",
+                    $"removal|{number}|{string.Join(",", environments.Select(e => e.ToUpperInvariant()).Order(StringComparer.Ordinal))}|{rejected}",
                     facts.User, entry.Case, environments, facts.ConversationReference, facts.ConversationKey);
                 return new FlowResult(state, [], new FileRemoval(draft));
 

@@ -11,7 +11,7 @@ public class ExpiryFlowTests
     private readonly ConversationFlow _flow = NewFlow();
     private static readonly DateTimeOffset NotAfter = TestCertificates.Now.AddDays(40);
 
-    private static SupportCase Installed(string number = "CT-000007", Requester? requester = null, CaseStatus status = CaseStatus.Installed) => new()
+    internal static SupportCase Installed(string number = "CT-000007", Requester? requester = null, CaseStatus status = CaseStatus.Installed) => new()
     {
         CaseNumber = number,
         RequestId = "r-" + number,
@@ -153,5 +153,21 @@ public class ExpiryFlowTests
         var refused = Found(InventoryPurpose.Snooze, "CT-000007", expired);
         Assert.Null(refused.Effect);
         Assert.Contains("has expired already", Text(refused), StringComparison.Ordinal);
+    }
+}
+
+public class ExpiryRemovalRequestIdTests
+{
+    [Fact]
+    public void A_removal_asked_again_after_a_rejected_one_is_a_new_request_but_otherwise_the_same_one()
+    {
+        var flow = FlowTestKit.NewFlow();
+        var installed = ExpiryFlowTests.Installed();
+        var rejected = installed with { CaseNumber = "CT-000010", Kind = CaseKind.Removal, Removes = installed.CaseNumber, Status = CaseStatus.Rejected };
+        FileRemoval File(params SupportCase[] cases) => Assert.IsType<FileRemoval>(flow.Resume(new ConversationData(),
+            new InventoryFound(cases, new LookUpInventory(FlowTestKit.Alice, InventoryPurpose.Remove, installed.CaseNumber)), FlowTestKit.Facts()).Effect);
+
+        Assert.Equal(File(installed).Draft.RequestId, File(installed).Draft.RequestId);
+        Assert.NotEqual(File(installed).Draft.RequestId, File(installed, rejected).Draft.RequestId);
     }
 }
