@@ -47,7 +47,10 @@ public static class CaseUpdateContent
             CaseEventKind.Installed when CaseTransitions.Remaining(before, happened.Environments).Count == 0 => ("good", $"{number}: installed",
                 $"Your certificate is now trusted by every front-end server of {Join(happened.Environments)}." +
                 (installed.Count > 0 ? $" (It already was in {Join(installed)}.)" : "") +
-                " Calls from those environments to the external system should now succeed.",
+                " Calls from those environments to the external system should now succeed." +
+                (supportCase.Renews is { } renews
+                    ? $" It replaces the certificate of {renews}: I won't remind you about that one any more, and you can have it removed with remove {renews}."
+                    : ""),
                 null, null, statusHint), // the card's facts list the environments already
             CaseEventKind.Installed => ("good", $"{number}: installed in {Join(happened.Environments)}",
                 $"Your certificate is now trusted by every front-end server of {Join(happened.Environments)}. " +
