@@ -2,7 +2,8 @@
 // `npm start`: the bot, its storage and a chat client on this machine, with nothing in Azure or Teams.
 //   1. the pinned npm tools (npm ci) when node_modules is missing or does not match package.json;
 //   2. Azurite (Azure Blob Storage emulator) on 127.0.0.1:10000, data kept in .azurite/ across restarts;
-//   3. the bot on http://localhost:3978 (dotnet run, environment Development);
+//   3. the bot on http://localhost:3978 (dotnet build, saying so while it builds, then dotnet run --no-build,
+//      environment Development);
 //   4. the Microsoft 365 Agents Playground (a Teams-like chat client) on http://localhost:56150.
 // Ctrl-C (or SIGTERM) stops all three. Only Node's standard library is used, so it runs the same on Windows,
 // macOS and Linux.
@@ -124,6 +125,33 @@ async function httpAnswers(url) {
   }
 }
 
+// `dotnet run` builds silently (its output is not a terminal here), and a first build takes a minute or more: build
+// first, saying so, with a line every 10 s, and show the compiler's errors if it fails.
+async function buildBot() {
+  const project = path.join("src", "CertTrustBot");
+  log(`building the bot (dotnet build ${project}); a first build restores packages and takes a minute or two...`);
+  const started = Date.now();
+  const ticker = setInterval(() => log(`still building the bot (${Math.round((Date.now() - started) / 1000)} s)...`), 10000);
+  const output = [];
+  const code = await new Promise((resolve) => {
+    const build = spawn("dotnet", ["build", project, "-nologo", "-v", "quiet", "-clp:NoSummary"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      shell: isWindows,
+    });
+    build.stdout.on("data", (chunk) => output.push(chunk));
+    build.stderr.on("data", (chunk) => output.push(chunk));
+    build.on("error", (error) => { output.push(Buffer.from(String(error))); resolve(-1); });
+    build.on("exit", (exitCode) => resolve(exitCode));
+  });
+  clearInterval(ticker);
+  if (code !== 0) {
+    process.stderr.write(Buffer.concat(output));
+    throw new Error(`the bot did not build (dotnet build exit code ${code}): see the errors above`);
+  }
+  log(`the bot is built (${Math.round((Date.now() - started) / 1000)} s); starting it`);
+}
+
 async function main() {
   process.on("SIGINT", () => stop(0));
   process.on("SIGTERM", () => stop(0));
@@ -150,12 +178,12 @@ async function main() {
     await waitFor(`Azurite (127.0.0.1:${ports.storage}, data in .azurite/)`, () => portOpen(ports.storage), 30000);
   }
 
-  start("bot", "dotnet", ["run", "--project", path.join("src", "CertTrustBot"), "--urls", botUrl], {
+  await buildBot();
+  start("bot", "dotnet", ["run", "--no-build", "--project", path.join("src", "CertTrustBot"), "--urls", botUrl], {
     ASPNETCORE_ENVIRONMENT: "Development",
     DOTNET_ENVIRONMENT: "Development",
   });
-  // The first run builds the project: allow a few minutes.
-  await waitFor(`the bot (${botUrl}/api/messages)`, () => httpAnswers(`${botUrl}/healthz`), 300000);
+  await waitFor(`the bot (${botUrl}/api/messages)`, () => httpAnswers(`${botUrl}/healthz`), 120000);
 
   start("playground", process.execPath, [
     packageBin("@microsoft/m365agentsplayground", "agentsplayground"),

@@ -259,7 +259,7 @@ public sealed class CertificateChecker
             else if (now > c.NotAfter)
             {
                 Add(FindingCodes.CertExpired, i,
-                    $"{name} expired on {c.NotAfter:yyyy-MM-dd} ({-daysLeft} days ago). Windows does not trust an expired certificate, so connections would fail.",
+                    $"{name} expired on {c.NotAfter:yyyy-MM-dd} ({Numbers.Count(-daysLeft, "day")} ago). Windows does not trust an expired certificate, so connections would fail.",
                     "Ask the system's owner for the current, renewed certificate and send that one.");
             }
             else
@@ -267,7 +267,7 @@ public sealed class CertificateChecker
                 if (c.NotAfter - now <= TimeSpan.FromDays(30))
                 {
                     Add(FindingCodes.CertExpiresSoon, i,
-                        $"{name} expires on {c.NotAfter:yyyy-MM-dd}, in {daysLeft} days. When it expires every call to the system fails until the renewed one is installed.",
+                        $"{name} expires on {c.NotAfter:yyyy-MM-dd}, in {Numbers.Count(daysLeft, "day")}. When it expires every call to the system fails until the renewed one is installed.",
                         "Ask whether a renewed certificate exists already and send it too; otherwise plan the renewal now.");
                 }
                 if (request.ExpectedCompletion is { } completion && c.NotAfter < completion)
@@ -416,10 +416,14 @@ public sealed class CertificateChecker
                         "Ask the system's owner for the root certificate (or the whole chain as one .pem/.p7b).");
                     break;
             }
-            if (entries.Count > 1 && !entry.IsSelfSigned && entry.Parent is null)
+            // As the README defines it: a certificate whose issuer is neither in the file nor itself, a lone one included
+            // (a server certificate sent alone is the commonest incomplete chain).
+            if (!entry.IsSelfSigned && entry.Parent is null)
             {
                 Add(FindingCodes.ChainIncomplete, i,
-                    $"{name} was issued by '{entry.Issuer}', which is not in the file: the chain in the file stops before its root.",
+                    entries.Count == 1
+                        ? $"{name} was issued by '{entry.Issuer}', which is not in the file: the file holds no certificate of the chain above it."
+                        : $"{name} was issued by '{entry.Issuer}', which is not in the file: the chain in the file stops before its root.",
                     $"Ask for the missing certificate '{entry.Issuer}', ideally the whole chain up to the root as one .pem or .p7b.");
             }
         }
@@ -552,13 +556,52 @@ public sealed class CertificateChecker
             return details;
         }
 
+        // In a bundle, which certificates the first reason concerns and how many: "5 of 144 certificates have expired:
+        // Baltimore CyberTrust Root, …". Null for a single certificate or a reason about the file.
+        private string? BundleBlocked(List<Finding> blocks)
+        {
+            var code = blocks[0].Code;
+            var concerned = blocks.Where(f => f.Code == code && f.CertificateIndex is not null)
+                .Select(f => f.CertificateIndex!.Value).Where(i => i >= 0 && i < fileToEntry.Count).Distinct().ToList();
+            if (entries.Count < 2 || concerned.Count == 0)
+                return null;
+            var one = concerned.Count == 1;
+            var what = code switch
+            {
+                FindingCodes.CertExpired => one ? "has expired" : "have expired",
+                FindingCodes.CertNotYetValid => one ? "is not valid yet" : "are not valid yet",
+                FindingCodes.CertWeakSignatureHash => one ? "is signed with a broken hash" : "are signed with a broken hash",
+                FindingCodes.CertRsaKeyTooSmall => one ? "has an RSA key under 2048 bits" : "have RSA keys under 2048 bits",
+                FindingCodes.CertEdDsa => one ? "uses Ed25519/Ed448" : "use Ed25519/Ed448",
+                FindingCodes.CertSelfSignatureInvalid => one ? "has a self-signature that does not verify" : "have self-signatures that do not verify",
+                _ => (one ? "is blocked: " : "are blocked: ") + FindingCodes.Get(code).Meaning,
+            };
+            const int named = 3;
+            var names = concerned.Take(named).Select(i => ShortName(entries[fileToEntry[i]])).ToList();
+            var distinct = entries.Count < fileToEntry.Count ? " distinct" : "";
+            return $"{Numbers.Format(concerned.Count)} of {Numbers.Format(entries.Count)}{distinct} certificates {what}: " +
+                string.Join(", ", names) + (concerned.Count > named ? ", …" : "");
+        }
+
+        // The CN, else the whole name: what a person recognises a certificate by in a one-line summary.
+        private static string ShortName(Entry entry)
+        {
+            foreach (var part in entry.Name.Split(", "))
+            {
+                if (part.StartsWith("CN=", StringComparison.OrdinalIgnoreCase))
+                    return part[3..].Trim('"');
+            }
+            return entry.Name;
+        }
+
         private string Headline(Verdict verdict, List<Finding> ordered, List<int> chain, int? trustedRoot)
         {
             if (verdict == Verdict.Block)
             {
                 var blocks = ordered.Where(f => f.Severity == Severity.Block).ToList();
                 var more = blocks.Select(f => f.Code).Distinct().Count() - 1;
-                return "Blocked: " + FindingCodes.Get(blocks[0].Code).Meaning + (more > 0 ? $" (and {more} more problem{(more == 1 ? "" : "s")})" : "");
+                var others = more > 0 ? $" (and {Numbers.Count(more, "more problem")})" : "";
+                return "Blocked: " + (BundleBlocked(blocks) ?? FindingCodes.Get(blocks[0].Code).Meaning) + others;
             }
             if (chain.Count == 0) return "No certificate";
             var entry = entries[trustedRoot ?? chain[0]];
@@ -588,7 +631,7 @@ public sealed class CertificateChecker
             var days = DaysLeft(entry.Certificate.NotAfter);
             var left = days >= 365
                 ? string.Create(CultureInfo.InvariantCulture, $"{days / 365.25:0.0} years")
-                : $"{days} day{(days == 1 ? "" : "s")}";
+                : Numbers.Count(days, "day");
             var line = string.Create(CultureInfo.InvariantCulture, $"{role} · {key} · {signature} · valid until {entry.Certificate.NotAfter:yyyy-MM-dd} ({left})");
             if (ordered.Exists(f => f.Code == FindingCodes.HostNotInSan)) line += " · host MISMATCH";
             return line;

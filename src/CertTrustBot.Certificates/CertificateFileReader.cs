@@ -52,7 +52,7 @@ internal static class CertificateFileReader
         {
             result.Format = CertificateFormat.TooLarge;
             result.Add(FindingCodes.FileTooLarge,
-                $"The file is {content.Length:N0} bytes; the limit is {limits.MaxBytes:N0}. A certificate is only a few kilobytes, so this is probably not one.",
+                $"The file is {Numbers.Format(content.Length)} bytes; the limit is {Numbers.Format(limits.MaxBytes)}. A certificate is only a few kilobytes, so this is probably not one.",
                 SendInstead);
             return result;
         }
@@ -102,7 +102,7 @@ internal static class CertificateFileReader
         // Several PKCS#7 blocks could together exceed the cap that each of them respects.
         if (result.Certificates.Count > limits.MaxCertificates)
         {
-            TooManyCertificates(result, $"The file holds {result.Certificates.Count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.");
+            TooManyCertificates(result, $"The file holds {Numbers.Format(result.Certificates.Count)} certificates; at most {Numbers.Format(limits.MaxCertificates)} are accepted in one file.");
             result.Certificates.Clear();
         }
         return result;
@@ -133,7 +133,7 @@ internal static class CertificateFileReader
         var markers = span.Count("-----BEGIN "u8);
         if (markers > limits.MaxCertificates)
         {
-            TooManyCertificates(result, $"The file holds {markers:N0} PEM blocks; at most {limits.MaxCertificates:N0} certificates are accepted in one file.");
+            TooManyCertificates(result, $"The file holds {Numbers.Format(markers)} PEM blocks; at most {Numbers.Format(limits.MaxCertificates)} certificates are accepted in one file.");
             return;
         }
 
@@ -271,7 +271,7 @@ internal static class CertificateFileReader
             }
             result.Format = CertificateFormat.Unknown;
             result.Add(FindingCodes.FileTrailingData,
-                $"The file holds a {Describe(kind)} followed by {span.Length - length:N0} unexpected bytes. The file was probably damaged or two files were joined.",
+                $"The file holds a {Describe(kind)} followed by {Numbers.Format(span.Length - length)} unexpected bytes. The file was probably damaged or two files were joined.",
                 "Export the certificate again and send it on its own, as a .cer, .crt or .pem file.");
             return;
         }
@@ -419,7 +419,7 @@ internal static class CertificateFileReader
         var count = CountPkcs7Certificates(der);
         if (count > limits.MaxCertificates)
         {
-            TooManyCertificates(result, $"The PKCS#7 bundle holds {count:N0} certificates; at most {limits.MaxCertificates:N0} are accepted in one file.");
+            TooManyCertificates(result, $"The PKCS#7 bundle holds {Numbers.Format(count)} certificates; at most {Numbers.Format(limits.MaxCertificates)} are accepted in one file.");
             return;
         }
         try

@@ -28,8 +28,8 @@ public static class CliFindings
     public static CertificateReport TooLarge(string path, long size, long limit)
     {
         var what = size >= 0
-            ? string.Create(CultureInfo.InvariantCulture, $"The file is {size:N0} bytes; the limit for a file on the command line is {limit:N0}.")
-            : string.Create(CultureInfo.InvariantCulture, $"The input is more than {limit:N0} bytes, the limit for a file on the command line.");
+            ? string.Create(CultureInfo.InvariantCulture, $"The file is {Numbers.Format(size)} bytes; the limit for a file on the command line is {Numbers.Format(limit)}.")
+            : string.Create(CultureInfo.InvariantCulture, $"The input is more than {Numbers.Format(limit)} bytes, the limit for a file on the command line.");
         return Blocked(
             path,
             "Blocked: " + FindingCodes.Get(FindingCodes.FileTooLarge).Meaning,

@@ -43,7 +43,7 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
     private void WriteCertificate(CertificateDetails certificate, int count)
     {
         output.WriteLine();
-        output.WriteLine(_ansi.Bold(string.Create(Invariant, $"  Certificate {certificate.Index + 1:N0} of {count:N0} · {Describe(certificate.Role)}")));
+        output.WriteLine(_ansi.Bold(string.Create(Invariant, $"  Certificate {Numbers.Format(certificate.Index + 1)} of {Numbers.Format(count)} · {Describe(certificate.Role)}")));
         Field("Subject", Text.Clean(certificate.Subject));
         Field("Issuer", string.Equals(certificate.Subject, certificate.Issuer, StringComparison.Ordinal)
             ? $"{Text.Clean(certificate.Issuer)} (itself)"
@@ -93,7 +93,7 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
             for (var i = 0; i < Math.Min(otherRoots.Count, SansShown); i++)
                 Line(2, i == 0 ? "Other roots" : "", otherRoots[i]);
             if (total > SansShown)
-                Line(2, "", string.Create(Invariant, $"… and {total - SansShown:N0} more"));
+                Line(2, "", string.Create(Invariant, $"… and {Numbers.Format(total - SansShown)} more"));
         }
 
         var intermediates = report.Certificates.Where(c => c.Role == CertificateRole.Intermediate).Select(c => $"#{c.Index + 1} {ShortName(report, c.Index)}").ToList();
@@ -110,7 +110,7 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
             return;
         }
 
-        output.WriteLine(_ansi.Bold(string.Create(Invariant, $"  Findings ({report.Findings.Count:N0})")));
+        output.WriteLine(_ansi.Bold(string.Create(Invariant, $"  Findings ({Numbers.Format(report.Findings.Count)})")));
         foreach (var finding in report.Findings)
         {
             var about = finding.CertificateIndex is { } index && report.Certificates.Count > 1 ? $"[#{index + 1}] " : "";
@@ -195,7 +195,7 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
         var count = total ?? items.Count;
         if (count <= shown)
             return string.Join(", ", items);
-        return string.Create(Invariant, $"{string.Join(", ", items.Take(shown))} … and {count - shown:N0} more");
+        return string.Create(Invariant, $"{string.Join(", ", items.Take(shown))} … and {Numbers.Format(count - shown)} more");
     }
 
     /// <summary>The CN when the subject has one ("CN=Contoso Root CA, O=Contoso" → "Contoso Root CA"), else the whole subject.</summary>
@@ -217,8 +217,7 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
 
     private static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Invariant);
 
-    private static string Count(int count, string noun) =>
-        count == 1 ? $"1 {noun}" : string.Create(Invariant, $"{count:N0} {noun}s");
+    private static string Count(int count, string noun) => Numbers.Count(count, noun);
 
     private static string Describe(CertificateRole role) => role switch
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -147,7 +148,29 @@ public class RuleTests
         Assert.Contains($"issued by '{IssuingCa.Subject}'", finding.Message, StringComparison.Ordinal);
         Assert.Contains("root certificate", finding.Advice, StringComparison.Ordinal);
         Assert.Null(report.TrustedRootIndex);
-        Assert.False(report.Has(FindingCodes.ChainIncomplete)); // a single leaf is explained by the leaf warning
+    }
+
+    [Fact]
+    public void Lone_CA_issued_leaf_is_an_incomplete_chain()
+    {
+        var leaf = Leaf(IssuingCa);
+
+        var report = Check(leaf.RawData, host: "api.example.com");
+
+        // The README's definition: a certificate whose issuer is neither in the file nor itself.
+        var finding = report.Single(FindingCodes.ChainIncomplete);
+        Assert.Equal(0, finding.CertificateIndex);
+        Assert.Equal(Severity.Warn, finding.Severity);
+        Assert.Contains($"issued by '{IssuingCa.Subject}', which is not in the file", finding.Message, StringComparison.Ordinal);
+        Assert.True(report.Has(FindingCodes.CertLeaf));
+    }
+
+    [Fact]
+    public void Lone_self_signed_root_is_not_an_incomplete_chain()
+    {
+        var report = Check(RootCa.RawData);
+
+        Assert.False(report.Has(FindingCodes.ChainIncomplete));
     }
 
     [Fact]
@@ -480,6 +503,38 @@ public class RuleTests
         var report = Check(expiredMd5, at: Now.AddYears(5));
 
         Assert.Equal("Blocked: certificate has expired (and 2 more problems)", report.Headline);
+    }
+
+    [Fact]
+    public void Blocked_bundle_headline_says_which_certificates_and_how_many()
+    {
+        var expired = Enumerable.Range(1, 5).Select(n => Root($"CN=Old Root {n}, O=Example", b => b.NotAfter = Now.AddDays(-n))).ToArray();
+
+        var two = Check(Pem(RootCa, expired[0], expired[1]), "bundle.pem");
+        var five = Check(Pem([RootCa, .. expired]), "bundle.pem");
+        var one = Check(Pem(RootCa, expired[0]), "bundle.pem");
+
+        Assert.Equal("Blocked: 2 of 3 certificates have expired: Old Root 1, Old Root 2", two.Headline);
+        Assert.Equal("Blocked: 5 of 6 certificates have expired: Old Root 1, Old Root 2, Old Root 3, …", five.Headline);
+        Assert.Equal("Blocked: 1 of 2 certificates has expired: Old Root 1", one.Headline);
+    }
+
+    [Fact]
+    public void Numbers_in_messages_are_grouped_by_thousands_whatever_the_culture()
+    {
+        var expired = Root("CN=Old Root, O=Example", b => { b.NotBefore = Now.AddDays(-4000); b.NotAfter = Now.AddDays(-2160).AddHours(1); });
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE"); // would write 2.160
+        try
+        {
+            var report = Check(expired.RawData);
+
+            Assert.Contains("(2,160 days ago)", report.Single(FindingCodes.CertExpired).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
     }
 
     [Fact]

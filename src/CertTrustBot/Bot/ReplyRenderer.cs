@@ -19,6 +19,8 @@ public sealed class ReplyRenderer(CardTemplates templates)
                 var message = MessageFactory.Text(text.Text);
                 message.TextFormat = TextFormatTypes.Markdown;
                 return message;
+            case ReplaceUsedCard replace:
+                return Render(replace.Card);
             case CardReply card:
                 var content = JObject.Parse(templates.Render(card.Template, card.Data).ToJsonString());
                 var activity = MessageFactory.Attachment(new Attachment { ContentType = TurnInputReader.AdaptiveCard, Content = content });

@@ -13,14 +13,15 @@ namespace CertTrustBot.Bot;
 /// staff side: the staff team is learned from any of its activities, and clicks on case cards go to the staff desk.
 /// (A customer's answer to a staff question is a step of the conversation like any other.)
 /// </summary>
-public sealed class TeamsBot(
+public sealed partial class TeamsBot(
     ConversationStateStore states,
     ConversationRunner runner,
+    ConversationTurnGate gate,
     TurnInputReader inputs,
     ReplyRenderer replies,
     StaffDesk staff,
-    Expiry.StaffExpiryCommand expiring,
-    Microsoft.Extensions.Options.IOptions<StaffOptions> staffOptions) : ActivityHandler
+    StaffCommands staffCommands,
+    ILogger<TeamsBot> logger) : ActivityHandler
 {
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
@@ -40,11 +41,12 @@ public sealed class TeamsBot(
             return;
         }
 
-        // "expiring" in the staff team's channel (the bot @mentioned there): the staff's view of what expires soon.
-        if (staffOptions.Value.IsStaffTeam(TeamIdOf(turnContext.Activity)) && Expiry.StaffExpiryCommand.IsCommand(turnContext.Activity.Text))
+        // In a channel (the bot was @mentioned), a staff command goes to the staff side; anything else to the conversation.
+        var activity = turnContext.Activity;
+        if (TurnInputReader.ChatKindOf(activity) == ChatKind.Channel && activity.Value is null && activity.Text is { Length: > 0 and <= TextMessage.MaxLength }
+            && await staffCommands.TryRunAsync(activity.RemoveRecipientMention() ?? activity.Text, StafferOf(activity), CancellationToken.None) is { } answer)
         {
-            var answer = await expiring.RunAsync(StafferOf(turnContext.Activity), cancellationToken);
-            await turnContext.SendActivitiesAsync(replies.Render([answer]), CancellationToken.None);
+            await turnContext.SendActivityAsync(replies.Render(answer), CancellationToken.None);
             return;
         }
 
@@ -100,12 +102,58 @@ public sealed class TeamsBot(
         // and look-ups in the runner. The runner lets its writes complete; from the save on, nothing is cut either, so
         // that what the runner wrote is recorded in the state and what was saved is told to the user.
         var facts = inputs.FactsOf(turnContext);
+        using var turn = await gate.EnterAsync(facts.ConversationKey, cancellationToken);
         var loaded = await states.LoadAsync(facts.ConversationKey, cancellationToken);
         var result = await runner.RunAsync(loaded.Data, input, facts, cancellationToken);
         await states.SaveAsync(loaded, result.State, CancellationToken.None);
-        if (result.Replies.Count > 0)
-            await turnContext.SendActivitiesAsync(replies.Render(result.Replies), CancellationToken.None);
+        await SendAsync(turnContext, result.Replies);
     }
+
+    // In order: a used card is replaced by updating its message (the card action's replyToId is that message's id);
+    // the rest are sent, together.
+    private async Task SendAsync(ITurnContext turnContext, IReadOnlyList<Reply> toSend)
+    {
+        var batch = new List<IActivity>();
+        foreach (var reply in toSend)
+        {
+            if (reply is not ReplaceUsedCard replace)
+            {
+                batch.Add(replies.Render(reply));
+                continue;
+            }
+
+            if (turnContext.Activity.ReplyToId is { Length: > 0 } usedCard)
+            {
+                if (batch.Count > 0)
+                    await turnContext.SendActivitiesAsync([.. batch], CancellationToken.None);
+                batch.Clear();
+                var activity = (Activity)replies.Render(replace);
+                activity.Id = usedCard;
+                try
+                {
+                    await turnContext.UpdateActivityAsync(activity, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is Microsoft.Bot.Schema.ErrorResponseException or HttpRequestException)
+                {
+                    // The card's message may be gone or not the bot's to change: its finished state is a courtesy,
+                    // unless it says something the user must see.
+                    LogCardNotReplaced(logger, ex, usedCard);
+                    if (replace.OrSend)
+                        batch.Add(replies.Render(replace));
+                }
+            }
+            else if (replace.OrSend)
+            {
+                batch.Add(replies.Render(replace));
+            }
+        }
+
+        if (batch.Count > 0)
+            await turnContext.SendActivitiesAsync([.. batch], CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not replace the used card {ActivityId} with its finished state")]
+    private static partial void LogCardNotReplaced(ILogger logger, Exception exception, string activityId);
 
     private static AdaptiveCardInvokeResponse Message(int status, string text) =>
         new() { StatusCode = status, Type = "application/vnd.microsoft.activity.message", Value = text };

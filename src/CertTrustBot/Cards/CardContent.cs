@@ -10,6 +10,16 @@ public static class CardContent
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>The name a pasted certificate goes by (it has no file name): what it is, in words.</summary>
+    public const string PastedCertificate = "the certificate you pasted";
+
+    /// <summary>Where a report's certificate came from: "File: root.cer", or "The certificate you pasted".</summary>
+    public static string Source(string fileName) =>
+        fileName == PastedCertificate ? "The certificate you pasted" : $"File: {fileName}";
+
+    /// <summary>The "Sent as" fact of a summary: the file's name, or "Pasted as text".</summary>
+    public static string SentAs(string fileName) => fileName == PastedCertificate ? "Pasted as text" : fileName;
+
     public static string Date(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd", Invariant);
 
     public static string DateTime(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", Invariant);
@@ -24,13 +34,16 @@ public static class CardContent
     /// <summary>The most findings (and, separately, details) a card lists.</summary>
     public const int MaxFindingsShown = 4;
 
-    public static CertificateReportCardData Report(CertificateReport report)
+    /// <param name="next">What happens now, said once on the card (the bot's own Markdown), or null.</param>
+    public static CertificateReportCardData Report(CertificateReport report, MarkdownText? next = null)
     {
-        var (text, color) = report.Verdict switch
+        // "Blocked" is said once: the heading is the engine's blocked headline ("Blocked: contains a private key"), and
+        // the findings below it are labelled by what they do, not "Blocked" again.
+        var (text, color, headline) = report.Verdict switch
         {
-            Verdict.Accept => ("✅ Accepted", "good"),
-            Verdict.Warn => ("⚠️ Accepted with warnings", "warning"),
-            _ => ("⛔ Blocked", "attention"),
+            Verdict.Accept => ("✅ Accepted", "good", report.Headline),
+            Verdict.Warn => ("⚠️ Accepted with warnings", "warning", report.Headline),
+            _ => ("⛔ " + (report.Headline.StartsWith("Blocked", StringComparison.Ordinal) ? report.Headline : "Blocked: " + report.Headline), "attention", ""),
         };
         var allFindings = report.Findings.Where(f => f.Severity != Severity.Info).OrderByDescending(f => f.Severity).ToList();
         var findings = allFindings.Take(MaxFindingsShown).Select(f => Finding(f, report)).ToList();
@@ -48,7 +61,7 @@ public static class CardContent
             report.Verdict.ToString(),
             text,
             color,
-            report.Headline,
+            headline,
             chain.Length > 0,
             chain,
             Certificates(report),
@@ -61,6 +74,7 @@ public static class CardContent
             Summary = Summary(report),
             HasMore = report.Certificates.Count > MaxCertificatesShown || allFindings.Count > findings.Count,
             More = MoreOf(report, allFindings.Count - findings.Count),
+            Next = next ?? MarkdownText.Empty,
         };
     }
 
@@ -100,12 +114,12 @@ public static class CardContent
     private static string Summary(CertificateReport report)
     {
         var roles = string.Join(", ", report.Certificates.GroupBy(c => c.Role).OrderBy(g => g.Key)
-            .Select(g => string.Create(Invariant, $"{g.Count()} {Role(g.Key)}{(g.Count() == 1 ? "" : "s")}")));
+            .Select(g => Numbers.Count(g.Count(), Role(g.Key))));
         var worst = report.Certificates.Select(c => report.Findings.Where(f => f.CertificateIndex == c.Index)
             .Select(f => f.Severity).DefaultIfEmpty(Severity.Info).Max()).ToList();
-        var verdicts = string.Create(Invariant,
-            $"{worst.Count(w => w == Severity.Block)} blocked, {worst.Count(w => w == Severity.Warn)} with warnings, {worst.Count(w => w == Severity.Info)} fine");
-        return string.Create(Invariant, $"{report.Certificates.Count} certificates ({roles}); {verdicts}. ") +
+        var verdicts =
+            $"{Numbers.Format(worst.Count(w => w == Severity.Block))} blocked, {Numbers.Format(worst.Count(w => w == Severity.Warn))} with warnings, {Numbers.Format(worst.Count(w => w == Severity.Info))} fine";
+        return $"{Numbers.Count(report.Certificates.Count, "certificate")} ({roles}); {verdicts}. " +
             $"Shown: the {MaxCertificatesShown} that matter most (what goes to the Trusted Root store, then what is blocked or warned).";
     }
 
@@ -120,18 +134,18 @@ public static class CardContent
     }
 
     public static string More(int count, string what) =>
-        string.Create(Invariant, $"… and {count} more {what}{(count == 1 ? "" : "s")}");
+        $"… and {Numbers.Format(count)} more {what}{(count == 1 ? "" : "s")}";
 
     public static CertificateItem Certificate(CertificateDetails c, CertificateReport report)
     {
         var (daysLeft, daysColor) = c.DaysLeft switch
         {
-            < -1 => ($"expired {-c.DaysLeft} days ago", "attention"),
+            < -1 => ($"expired {Numbers.Count(-c.DaysLeft, "day")} ago", "attention"),
             -1 => ("expired yesterday", "attention"),
             0 => ("expires today", "attention"),
             1 => ("1 day left", "warning"),
-            <= 30 => ($"{c.DaysLeft} days left", "warning"),
-            _ => ($"{c.DaysLeft} days left", "good"),
+            <= 30 => ($"{Numbers.Count(c.DaysLeft, "day")} left", "warning"),
+            _ => ($"{Numbers.Count(c.DaysLeft, "day")} left", "good"),
         };
         return new CertificateItem(
             c.Index + 1,
@@ -194,13 +208,13 @@ public static class CardContent
     }
 
     private static string SubjectAlternativeNames(IReadOnlyList<string> names) =>
-        names.Count <= 10 ? string.Join(", ", names) : string.Join(", ", names.Take(10)) + string.Create(Invariant, $" and {names.Count - 10} more");
+        names.Count <= 10 ? string.Join(", ", names) : string.Join(", ", names.Take(10)) + $" and {Numbers.Format(names.Count - 10)} more";
 
     private static FindingItem Finding(Finding f, CertificateReport report)
     {
         var (label, color) = f.Severity switch
         {
-            Severity.Block => ("⛔ Blocked", "attention"),
+            Severity.Block => ("⛔ Stops the request", "attention"),
             Severity.Warn => ("⚠️ Warning", "warning"),
             _ => ("ℹ️ Note", "default"),
         };
@@ -222,28 +236,49 @@ public static class CardContent
         return distinguishedName.Length > 0 ? distinguishedName : "(no subject)";
     }
 
-    public static StatusItem Status(SupportCase c)
+    /// <summary>One case on the status card: in a list (number, status, environments, dates), or alone, with its
+    /// history and the question that waits for an answer.</summary>
+    /// <param name="expected">When the support desk expects to have installed it (shown while the case is open).</param>
+    public static StatusItem Status(SupportCase c, DateTimeOffset expected, bool alone)
     {
-        var (status, color) = c.Status switch
-        {
-            CaseStatus.Submitted => ("Submitted", "accent"),
-            CaseStatus.InProgress => ("In progress", "accent"),
-            CaseStatus.Installed => ("Installed", "good"),
-            CaseStatus.NeedsInformation => ("Needs information from you", "warning"),
-            CaseStatus.Rejected => ("Rejected", "attention"),
-            CaseStatus.Removed => ("Removed", "good"),
-            _ => (c.Status.ToString(), "default"),
-        };
+        var (status, color) = StatusOf(c.Status);
+        var installed = CaseTransitions.Installed(c);
+        var environments = string.Join(", ", c.Environments.Select(e =>
+            installed.Contains(e, StringComparer.OrdinalIgnoreCase) && c.Status != CaseStatus.Installed ? $"{e} ✓ installed" : e));
+        var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected or CaseStatus.Removed);
+        var question = c.Status == CaseStatus.NeedsInformation
+            ? c.History.LastOrDefault(e => e.Kind == CaseEventKind.QuestionAsked)?.Note ?? ""
+            : "";
+        var history = alone ? StaffCaseContent.History(c, out _) : [];
         return new StatusItem(
             c.CaseNumber,
+            !alone,
             status,
             color,
-            string.Join(", ", c.Environments),
+            environments,
             CaseCertificates(c.Certificates),
             Date(c.CreatedAt),
             c.HostName is not null,
-            c.HostName ?? "");
+            c.HostName ?? "",
+            open,
+            open ? LongDate(expected) : "",
+            question.Length > 0,
+            question,
+            history.Count > 0,
+            history);
     }
+
+    /// <summary>A status as the customer's cards name it ("Needs information from you"), with its colour.</summary>
+    public static (string Status, string Color) StatusOf(CaseStatus status) => status switch
+    {
+        CaseStatus.Submitted => ("Submitted", "accent"),
+        CaseStatus.InProgress => ("In progress", "accent"),
+        CaseStatus.Installed => ("Installed", "good"),
+        CaseStatus.NeedsInformation => ("Needs information from you", "warning"),
+        CaseStatus.Rejected => ("Rejected", "attention"),
+        CaseStatus.Removed => ("Removed", "good"),
+        _ => (status.ToString(), "default"),
+    };
 
     public static string CaseCertificates(IReadOnlyList<CaseCertificate> certificates) =>
         string.Join("; ", certificates.Select(c => $"{Role(c.Role)} {CommonName(c.Subject)} (until {Date(c.NotAfter)})"));

@@ -21,9 +21,10 @@ public static class CardNames
     public const string ExpiryReminder = "expiry-reminder";
     public const string CertificateList = "certificate-list";
     public const string RootNeeded = "root-needed";
+    public const string Finished = "finished";
 
     public static IReadOnlyList<string> All { get; } =
-        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error, StaffCase, CaseUpdate, RootNeeded, ExpiryReminder, CertificateList];
+        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error, StaffCase, CaseUpdate, RootNeeded, Finished, ExpiryReminder, CertificateList];
 }
 
 /// <summary>The <c>action</c> values the cards' submit buttons carry, and the ids of the picker's inputs.</summary>
@@ -129,8 +130,23 @@ public sealed record CertificateReportCardData(
 
     public string More { get; init; } = "";
 
-    /// <summary>What <see cref="FileName"/> names: "File", or "Server" for a live server's report.</summary>
-    public string Source { get; init; } = "File";
+    /// <summary>What happens now (nothing was kept, send another...), said once, on the card.</summary>
+    public bool HasNext => !string.IsNullOrEmpty(Next.Value);
+
+    public MarkdownText Next { get; init; } = MarkdownText.Empty;
+
+    /// <summary>A blocked report says "Blocked" once, in its heading; the headline line then stays empty.</summary>
+    public bool HasHeadline => Headline.Length > 0;
+
+    private readonly string? _source;
+
+    /// <summary>Where the certificates came from: "File: root.cer", "The certificate you pasted", or for a live
+    /// server's report "Server: api.example.com:443".</summary>
+    public string Source
+    {
+        get => _source ?? CardContent.Source(FileName);
+        init => _source = value;
+    }
 
     /// <summary>The server sent what the Trusted Root store needs: the card offers "Request trust for this certificate".</summary>
     public bool HasTrustRequest { get; init; }
@@ -176,6 +192,9 @@ public sealed record ConfirmationCardData(
     public bool HasMore { get; init; }
 
     public string More { get; init; } = "";
+
+    /// <summary>"root.cer", or "Pasted as text".</summary>
+    public string SentAs => CardContent.SentAs(FileName);
 }
 
 public sealed record NextStepItem(MarkdownText Text);
@@ -189,23 +208,53 @@ public sealed record CaseReceiptCardData(
     string HostName,
     string Submitted,
     string ExpectedCompletion,
-    IReadOnlyList<NextStepItem> NextSteps);
+    IReadOnlyList<NextStepItem> NextSteps)
+{
+    /// <summary>"root.cer", or "Pasted as text".</summary>
+    public string SentAs => CardContent.SentAs(FileName);
+}
 
+/// <param name="ShowNumber">False on the card of one case, whose heading names it already.</param>
+/// <param name="Environments">Each environment, with "✓ installed" after those done.</param>
+/// <param name="Expected">The expected installation date while the case is open; empty once it is closed.</param>
+/// <param name="Question">The staff's question that waits for the customer's answer, or empty.</param>
+/// <param name="History">The case's events (on the card of one case), the latest last; empty in a list.</param>
 public sealed record StatusItem(
     string CaseNumber,
+    bool ShowNumber,
     string Status,
     string StatusColor,
     string Environments,
     string Certificates,
     string Created,
     bool HasHost,
-    string HostName);
+    string HostName,
+    bool HasExpected,
+    string Expected,
+    bool HasQuestion,
+    string Question,
+    bool HasHistory,
+    IReadOnlyList<HistoryItem> History);
 
 public sealed record StatusCardData(
     string Title,
     bool HasCases,
     IReadOnlyList<StatusItem> Cases,
     MarkdownText Note);
+
+public sealed record FactItem(string Title, string Value);
+
+/// <summary>
+/// A used card's finished state (what was chosen, no buttons), which replaces it where the channel allows (see
+/// <see cref="Conversation.ReplaceUsedCard"/>).
+/// </summary>
+/// <param name="Color">good, attention or default.</param>
+public sealed record FinishedCardData(string Title, string Color, IReadOnlyList<FactItem> Facts, MarkdownText Note)
+{
+    public bool HasFacts => Facts.Count > 0;
+
+    public bool HasNote => !string.IsNullOrEmpty(Note.Value);
+}
 
 public sealed record ErrorCardData(string Title, string Message, bool HasHint, MarkdownText Hint);
 

@@ -74,7 +74,7 @@ public static class CaseUpdateContent
             n.Detail is not null,
             n.DetailTitle ?? "",
             n.Detail ?? "",
-            CardContent.Status(supportCase with { Status = happened.Status }).Status,
+            CardContent.StatusOf(happened.Status).Status,
             string.Join(", ", supportCase.Environments),
             CardContent.CaseCertificates(supportCase.Certificates),
             new MarkdownText(n.Hint));

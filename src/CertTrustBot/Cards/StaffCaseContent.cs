@@ -1,5 +1,6 @@
 using System.Globalization;
 using CertTrustBot.Cases;
+using CertTrustBot.Certificates;
 using CertTrustBot.Conversation;
 
 namespace CertTrustBot.Cards;
@@ -33,7 +34,7 @@ public static class StaffCaseContent
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(links);
-        var status = CardContent.Status(c);
+        var (statusText, statusColor) = CardContent.StatusOf(c.Status);
         var installed = CaseTransitions.Installed(c);
         var remaining = CaseTransitions.Remaining(c, []);
         var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected or CaseStatus.Removed);
@@ -56,7 +57,7 @@ public static class StaffCaseContent
                 cert.Issuer.Length > 0 ? cert.Issuer : "(no issuer)",
                 CardContent.DateTime(cert.NotAfter) + (daysLeft < 0
                     ? " (expired)"
-                    : string.Create(CultureInfo.InvariantCulture, $" ({Math.Floor(daysLeft):N0} days left)")),
+                    : $" ({Numbers.Count((long)Math.Floor(daysLeft), "day")} left)"),
                 daysLeft < 30 ? "warning" : "default",
                 CardContent.Grouped(cert.Sha1),
                 CardContent.Grouped(cert.Sha256),
@@ -66,20 +67,19 @@ public static class StaffCaseContent
         }).ToList();
         var findings = c.Findings.OrderByDescending(f => f.Severity).Take(CardContent.MaxFindingsShown).Select(f => f.Severity switch
         {
-            Certificates.Severity.Block => new StaffFindingItem("⛔ Blocked", "attention", f.Message),
+            Certificates.Severity.Block => new StaffFindingItem("⛔ Stops the request", "attention", f.Message),
             Certificates.Severity.Warn => new StaffFindingItem("⚠️ Warning", "warning", f.Message),
             _ => new StaffFindingItem("ℹ️ Note", "default", f.Message),
         }).ToList();
         if (c.Findings.Count > findings.Count)
             findings.Add(new StaffFindingItem("ℹ️", "default", CardContent.More(c.Findings.Count - findings.Count, "finding")));
-        var earlier = Math.Max(0, c.History.Count - MaxHistoryShown);
-        var history = c.History.Skip(earlier).Select(e => new HistoryItem(CardContent.DateTime(e.At), Shortened(e.Actor, 80), Shortened(Describe(e), MaxEventLength))).ToList();
+        var history = History(c, out var earlier);
         var moreCertificates = all.Count - shown.Count;
         return new StaffCaseCardData(
             c.CaseNumber,
             c.ETag ?? "",
-            status.Status == "Needs information from you" ? "Waiting for the customer" : status.Status,
-            status.StatusColor,
+            c.Status == CaseStatus.NeedsInformation ? "Waiting for the customer" : statusText,
+            statusColor,
             string.IsNullOrWhiteSpace(c.Requester.TenantId) ? "(no tenant)" : c.Requester.TenantId,
             string.IsNullOrWhiteSpace(c.Requester.Name) ? c.Requester.UserId : c.Requester.Name,
             string.Join(", ", c.Environments),
@@ -129,6 +129,14 @@ public static class StaffCaseContent
             "(the customer is reminded of that and can ask for it with one click).",
         _ => "",
     };
+
+    /// <summary>The latest events of a case (at most <see cref="MaxHistoryShown"/>), oldest first; <paramref name="earlier"/>: how many are left out.</summary>
+    public static IReadOnlyList<HistoryItem> History(SupportCase c, out int earlier)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        earlier = Math.Max(0, c.History.Count - MaxHistoryShown);
+        return c.History.Skip(earlier).Select(e => new HistoryItem(CardContent.DateTime(e.At), Shortened(e.Actor, 80), Shortened(Describe(e), MaxEventLength))).ToList();
+    }
 
     /// <summary>The longest event text the card shows (questions and answers run to 1,000 and 2,000 characters).</summary>
     public const int MaxEventLength = 200;

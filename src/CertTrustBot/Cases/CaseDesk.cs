@@ -284,6 +284,30 @@ public sealed partial class CaseDesk(
     }
 
     /// <summary>
+    /// The open cases (not installed, not rejected), newest first, for the staff's <c>cases</c> command: every record is
+    /// listed and read (a support desk has hundreds of cases, not millions).
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage did not answer.</exception>
+    public async Task<IReadOnlyList<SupportCase>> ListOpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var numbers = await ListCaseNumbersAsync(cases, "records/", cancellationToken, ".json").ConfigureAwait(false);
+            var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
+            return records.Values
+                .Where(r => r.Status is not (CaseStatus.Installed or CaseStatus.Rejected))
+                .OrderByDescending(r => r.CreatedAt)
+                .ThenByDescending(r => r.CaseNumber, StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("list the open cases", ex);
+        }
+    }
+
+    /// <summary>
     /// For each given SHA-256 already requested by this tenant for any of the given environments (any environment when
     /// none is given): a short description ("CT-000042 for Production, Submitted"), as
     /// <c>CheckRequest.AlreadyRequested</c> takes it. Keys are the SHA-256 strings as given; values describe the
@@ -503,7 +527,7 @@ public sealed partial class CaseDesk(
         }
     }
 
-    private static async Task<List<string>> ListCaseNumbersAsync(BlobContainerClient cases, string prefix, CancellationToken cancellationToken)
+    private static async Task<List<string>> ListCaseNumbersAsync(BlobContainerClient cases, string prefix, CancellationToken cancellationToken, string suffix = "")
     {
         var numbers = new List<string>();
         await StorageFailures.Guard(
@@ -512,7 +536,10 @@ public sealed partial class CaseDesk(
             {
                 await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
                 {
-                    if (CaseNumber.TryNormalize(item.Name[prefix.Length..], out var number))
+                    var name = item.Name[prefix.Length..];
+                    if (suffix.Length > 0 && name.EndsWith(suffix, StringComparison.Ordinal))
+                        name = name[..^suffix.Length];
+                    if (CaseNumber.TryNormalize(name, out var number))
                         numbers.Add(number);
                 }
             },

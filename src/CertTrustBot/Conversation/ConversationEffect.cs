@@ -36,6 +36,12 @@ public sealed record CheckCertificate(
 {
     /// <summary>For <see cref="CheckPurpose.Answer"/> with typed text: the text as the customer wrote it (markup removed).</summary>
     public string? AnswerText { get; init; }
+
+    /// <summary>
+    /// For <see cref="CheckPurpose.NewCertificate"/>: the certificate arrived with no request open (the customer did not
+    /// ask for one first). A blocked one then leaves no request open either.
+    /// </summary>
+    public bool OpensRequest { get; init; }
 }
 
 /// <summary>File the case (idempotent on the draft's RequestId).</summary>

@@ -15,7 +15,8 @@ namespace CertTrustBot.Conversation;
 /// </summary>
 public sealed partial class ConversationFlow
 {
-    public const string PastedFileName = "pasted-certificate.pem";
+    /// <summary>What pasted text is called where a file's name would go: it has none ("the certificate you pasted").</summary>
+    public const string PastedFileName = CardContent.PastedCertificate;
 
     /// <summary>On a case: the customer filed certificates without a root after being told the root is needed.</summary>
     public const string RootWaivedCode = "request.filed-without-root";
@@ -52,6 +53,11 @@ public sealed partial class ConversationFlow
         ArgumentNullException.ThrowIfNull(facts);
         return input switch
         {
+            // Installing the bot while its picker or confirmation is already on screen (the first message was a
+            // certificate, and Teams' install event came after it): the card on screen says what to do next, and a
+            // welcome after it would only push it up.
+            ConversationStarted when state.Step is ConversationStep.AwaitingEnvironments or ConversationStep.AwaitingConfirmation =>
+                new FlowResult(state, []),
             ConversationStarted => Welcome(state, facts),
             TextMessage text => OnText(state, text.Text, facts),
             CardAction action => OnCardAction(state, action, facts),
@@ -199,14 +205,14 @@ public sealed partial class ConversationFlow
     private FlowResult NotUnderstood(ConversationData state, TurnFacts facts) => state.Step switch
     {
         ConversationStep.AwaitingCertificate => Say(state,
-            "I'm waiting for the certificate: attach the .cer file or paste its PEM text. Type **cancel** to stop."),
+            "I found no certificate in that text. Attach the .cer file, or paste its PEM text, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----. Type **cancel** to stop."),
         ConversationStep.AwaitingEnvironments => new FlowResult(state,
             [new TextReply("Pick the environments on the card and press **Continue**, or type **cancel** to stop."), Picker(state, null, null)]),
         ConversationStep.AwaitingConfirmation => Say(state,
             "Press **Confirm** on the summary card to send the request, or type **cancel** to stop."),
         _ => Say(state, facts.ChatKind == ChatKind.Personal
-            ? "I didn't get that. Send me a certificate file or paste its PEM text to start a request, or type **help** to see what I can do."
-            : "I didn't get that. Type **help** to see what I can do."),
+            ? "I found no certificate in that text, and it isn't one of my commands. Send me a certificate file or paste its PEM text to start a request, or type **help** to see what I can do."
+            : "I found no certificate in that text, and it isn't one of my commands. Type **help** to see what I can do."),
     };
 
     private static FlowResult Welcome(ConversationData state, TurnFacts facts)
@@ -311,10 +317,11 @@ public sealed partial class ConversationFlow
 
         // A new certificate in the middle of a request replaces the pending one (once it passes the check, see
         // OnChecked); the request (and its id) goes on.
-        var next = state.Step == ConversationStep.Idle || state.RequestId is null
+        var opens = state.Step == ConversationStep.Idle || state.RequestId is null;
+        var next = opens
             ? Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() }
             : state;
-        return new FlowResult(next, [], new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate));
+        return new FlowResult(next, [], new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate) { OpensRequest = opens });
     }
 
     /// <summary>Said when a certificate that passed the check replaces the one a request already had.</summary>
@@ -328,26 +335,35 @@ public sealed partial class ConversationFlow
             : $"I'll use **{Markdown.Literal(name)}** instead of **{Markdown.Literal(state.FileName)}**.");
     }
 
+    // The report card, with what happens now on it: the card says why (its findings) and what next, once; no text
+    // message repeats it.
+    private static CardReply ReportCard(CertificateReport report, CheckCertificate check, string? next = null) =>
+        new(CardNames.CertificateReport, CardContent.Report(report, next is null ? null : new MarkdownText(next)), $"{check.FileName}: {report.Headline}");
+
     private FlowResult OnChecked(ConversationData state, CertificateReport report, CheckCertificate check, TurnFacts facts)
     {
-        var reportCard = new CardReply(CardNames.CertificateReport, CardContent.Report(report), $"{check.FileName}: {report.Headline}");
+        var reportCard = ReportCard(report, check);
         switch (check.Purpose)
         {
             case CheckPurpose.ReportOnly:
                 var after = report.Verdict == Verdict.Block
-                    ? $"{BlockedReason(report)} This was a check only: nothing was stored."
+                    ? "This was a check only: nothing was stored."
                     : facts.ChatKind == ChatKind.Personal
                         ? "This was a check only: nothing was stored. To have it installed, send **new request** and then the certificate."
                         : "This was a check only: nothing was stored. To have it installed, send it to me in our 1:1 chat.";
                 var idle = state.Mode == ConversationMode.CheckOnly || state.Step == ConversationStep.AwaitingCertificate && state.RequestId is null
                     ? Fresh(state)
                     : state;
-                return new FlowResult(idle, [reportCard, new TextReply(after)]);
+                return new FlowResult(idle, [ReportCard(report, check, after)]);
+
+            // A certificate sent with no request open opened one only to carry it: blocked, it leaves none open.
+            case CheckPurpose.NewCertificate when report.Verdict == Verdict.Block && check.OpensRequest:
+                return new FlowResult(Fresh(state), [ReportCard(report, check, "Nothing of it was kept. Send another certificate whenever you have it.")]);
 
             case CheckPurpose.NewCertificate when report.Verdict == Verdict.Block:
                 return new FlowResult(
                     WithoutCertificate(state),
-                    [reportCard, new TextReply($"{BlockedReason(report)} Send the right certificate when you have it, or type **cancel**.")]);
+                    [ReportCard(report, check, "Nothing of it was kept. Send the right certificate when you have it, or type **cancel**.")]);
 
             case CheckPurpose.NewCertificate when MissingRoot(report) is { } root:
                 // Installing a server certificate or an intermediate in Trusted Root fixes nothing: the request waits
@@ -384,7 +400,7 @@ public sealed partial class ConversationFlow
             case CheckPurpose.Confirmation or CheckPurpose.Submission when report.Verdict == Verdict.Block:
                 return new FlowResult(
                     WithoutCertificate(state),
-                    [reportCard, new TextReply($"{BlockedReason(report)} Nothing was submitted. Send another certificate, or type **cancel**.")]);
+                    [ReportCard(report, check, "Nothing was submitted. Send another certificate, or type **cancel**.")]);
 
             case CheckPurpose.Confirmation:
                 var confirming = state with
@@ -393,7 +409,8 @@ public sealed partial class ConversationFlow
                     Environments = check.Environments,
                     HostName = check.HostName,
                 };
-                return new FlowResult(confirming, [Confirmation(confirming, report, facts)]);
+                // The picker that was used becomes what was chosen: its Continue is spent.
+                return new FlowResult(confirming, [new ReplaceUsedCard(Chosen(confirming)), Confirmation(confirming, report, facts)]);
 
             case CheckPurpose.Submission:
                 return new FlowResult(state, [], new SubmitCase(Draft(state, report, facts)));
@@ -474,7 +491,7 @@ public sealed partial class ConversationFlow
 
         var report = endpoint.Report;
         var personal = facts.ChatKind == ChatKind.Personal;
-        var data = CardContent.Report(report) with { Source = "Server" };
+        var data = CardContent.Report(report) with { Source = $"Server: {report.FileName}" };
         if (endpoint.TrustAnchorIndex is { } anchor)
         {
             var certificate = report.Certificates[anchor];
@@ -486,7 +503,7 @@ public sealed partial class ConversationFlow
                 (personal
                     ? "Press **Request trust for this certificate** to ask for it; I'll check it like a file and fill in the host name."
                     : "To request trust for it, send **check** with this host in our 1:1 chat.");
-            return new FlowResult(next, [new CardReply(CardNames.CertificateReport, data, $"{fetch.Target.Display}: {report.Headline}"), new TextReply(after)]);
+            return new FlowResult(next, [new CardReply(CardNames.CertificateReport, data with { Next = new MarkdownText(after) }, $"{fetch.Target.Display}: {report.Headline}")]);
         }
 
         var root = endpoint.MissingRoot ?? "";
@@ -494,7 +511,7 @@ public sealed partial class ConversationFlow
             "Ask the system's owner for it as a .cer file, or export it: open the address in a browser, view its certificate, " +
             "select the certificate at the top of the certification path and export it (Base64 .cer). Then send it to me" +
             (personal ? " after **new request**." : " in our 1:1 chat.");
-        return new FlowResult(cleared, [new CardReply(CardNames.CertificateReport, data, $"{fetch.Target.Display}: {report.Headline}"), new TextReply(ask)]);
+        return new FlowResult(cleared, [new CardReply(CardNames.CertificateReport, data with { Next = new MarkdownText(ask) }, $"{fetch.Target.Display}: {report.Headline}")]);
     }
 
     private FlowResult RequestTrust(ConversationData state, IReadOnlyDictionary<string, string> values, TurnFacts facts)
@@ -539,20 +556,24 @@ public sealed partial class ConversationFlow
         ]);
     }
 
-    private static string BlockedReason(CertificateReport report)
+    // ---- Finished states of used cards -------------------------------------------------------------------------
+
+    private static CardReply Finished(string title, string color, IReadOnlyList<FactItem> facts, string note, string summary) =>
+        new(CardNames.Finished, new FinishedCardData(title, color, facts, new MarkdownText(note)), summary);
+
+    // The picker once Continue went through: what was chosen.
+    private static CardReply Chosen(ConversationData state)
     {
-        var blocks = report.Findings.Where(f => f.Severity == Severity.Block).ToList();
-        if (blocks.Count == 0)
-            return $"I can't accept **{Markdown.Literal(report.FileName)}**.";
-        var first = blocks[0];
-        // The engine's messages quote the certificate's names: literal too.
-        var reason = $"I can't accept **{Markdown.Literal(report.FileName)}**: {Markdown.Literal(first.Message.TrimEnd('.'))}.";
-        if (first.Advice.Length > 0)
-            reason += $" {Markdown.Literal(first.Advice.TrimEnd('.'))}.";
-        if (blocks.Count > 1)
-            reason += $" (The report lists {blocks.Count} problems.)";
-        return reason;
+        List<FactItem> facts = [new("Environments", string.Join(", ", state.Environments))];
+        if (state.HostName is { } host)
+            facts.Add(new("Host", host));
+        // The question the picker asked, and the answer: a card that was used, not a new message.
+        return Finished("Which environments need this certificate?", "default", facts, "", $"Environments chosen: {string.Join(", ", state.Environments)}.");
     }
+
+    // The confirmation card once confirmed: the receipt that follows names the case and says the rest.
+    private static CardReply Confirmed(SupportCase submitted) =>
+        Finished("Request confirmed", "good", [], "", $"Confirmed: case {submitted.CaseNumber}.");
 
     // ---- Answers to staff questions ----------------------------------------------------------------------------
 
@@ -587,7 +608,7 @@ public sealed partial class ConversationFlow
         if (plain.Length > MaxAnswerLength)
         {
             return Say(state,
-                $"Your answer is {plain.Length:N0} characters long; keep it under {MaxAnswerLength:N0} (attach a file for more). " +
+                $"Your answer is {Numbers.Format(plain.Length)} characters long; keep it under {Numbers.Format(MaxAnswerLength)} (attach a file for more). " +
                 $"I added nothing to **{state.Questions[^1].CaseNumber}**: its question still waits for your answer.");
         }
         return OnAnswer(state, "your answer", System.Text.Encoding.UTF8.GetBytes(plain), plain);
@@ -609,10 +630,7 @@ public sealed partial class ConversationFlow
         if (report.Verdict == Verdict.Block || report.Storable.Count == 0)
         {
             return new FlowResult(state,
-            [
-                reportCard,
-                new TextReply($"{BlockedReason(report)} I added nothing of it to **{question.CaseNumber}**: its question still waits for your answer."),
-            ]);
+                [ReportCard(report, check, $"I added nothing of it to **{question.CaseNumber}**: its question still waits for your answer.")]);
         }
 
         var certificates = report.Storable.Select(c => new CaseCertificateContent(c.Role.ToString(), c.Subject, c.Issuer, c.NotAfter, c.Sha256, c.Sha1, c.Der.ToArray())).ToList();
@@ -667,7 +685,12 @@ public sealed partial class ConversationFlow
     private static FlowResult CancelFromCard(ConversationData state, string requestId)
     {
         if (requestId == state.RequestId && state.Step != ConversationStep.Idle)
-            return Cancel(state);
+        {
+            // The card whose Cancel was pressed says so itself, instead of a message under it.
+            var what = state.Mode == ConversationMode.CheckOnly ? "Check cancelled" : "Request cancelled";
+            var cancelled = Finished(what, "default", [], "Nothing was stored. Send **new request** whenever you want to start again.", $"{what}.");
+            return new FlowResult(Fresh(state), [new ReplaceUsedCard(cancelled) { OrSend = true }]);
+        }
         if (requestId == state.LastRequestId)
         {
             return Say(state,
@@ -694,8 +717,9 @@ public sealed partial class ConversationFlow
         }
 
         var choice = EnvironmentChoice.Read(values, _environments);
+        // The picker itself shows what is wrong, with what was chosen kept: said once, on the card that was used.
         if (choice.Error is { } error)
-            return new FlowResult(state, [new TextReply(error), Picker(state, choice, error)]);
+            return new FlowResult(state, [new ReplaceUsedCard(Picker(state, choice, error)) { OrSend = true }]);
 
         // The state changes only once the certificate has been re-checked with the host name (see OnChecked).
         return new FlowResult(state, [], new CheckCertificate(
@@ -825,25 +849,27 @@ public sealed partial class ConversationFlow
             CardContent.DateTime(submitted.CreatedAt),
             CardContent.LongDate(expected),
             [
-                new(new($"Support staff add the certificate to the Trusted Root store of every front-end server of {Markdown.Literal(environments)}.")),
+                new(new("Support staff add the certificate to the Trusted Root store of every front-end server of these environments.")),
                 new(new("I'll tell you here when it's installed, or if they need anything from you.")),
                 new(new($"Type **status {submitted.CaseNumber}** at any time to see where it stands.")),
                 .. submitted.Renews is { } renews
                     ? new[] { new NextStepItem(new($"This renews **{renews}**: once the new certificate is in, I stop reminding you about the old one, and you can ask for its removal with **remove {renews}**.")) }
                     : [],
             ]);
-        return new FlowResult(next, [new CardReply(CardNames.CaseReceipt, data,
+        return new FlowResult(next, [new ReplaceUsedCard(Confirmed(submitted)), new CardReply(CardNames.CaseReceipt, data,
             $"Case {submitted.CaseNumber} opened; expected by {CardContent.Date(expected)}.")]);
     }
 
-    private static FlowResult OnCasesFound(ConversationData state, CasesFound found, TurnFacts facts)
+    private FlowResult OnCasesFound(ConversationData state, CasesFound found, TurnFacts facts)
     {
         if (found.CaseNumber is { } number)
         {
             var visible = found.Cases.Where(c => IsVisibleTo(c, facts.User)).ToList();
             if (visible.Count == 0)
                 return Say(state, $"I couldn't find **{number}** among your cases. Type **status** to see all of them.");
-            var one = new StatusCardData($"Case {number}", true, visible.Select(CardContent.Status).ToList(), MarkdownText.Empty);
+            // The heading names the case; its row does not again.
+            var one = new StatusCardData($"Case {number}", true,
+                visible.Select(c => CardContent.Status(c, ExpectedCompletion(c.CreatedAt), alone: true)).ToList(), MarkdownText.Empty);
             return new FlowResult(state, [new CardReply(CardNames.Status, one, $"{number}: {one.Cases[0].Status}")]);
         }
 
@@ -854,7 +880,8 @@ public sealed partial class ConversationFlow
         var note = cases.Count > shown
             ? $"The {shown} newest of your {cases.Count} cases. Type **status CT-…** for an older one."
             : "";
-        var data = new StatusCardData("Your cases", true, cases.Take(shown).Select(CardContent.Status).ToList(), new MarkdownText(note));
+        var data = new StatusCardData("Your cases", true,
+            cases.Take(shown).Select(c => CardContent.Status(c, ExpectedCompletion(c.CreatedAt), alone: false)).ToList(), new MarkdownText(note));
         return new FlowResult(state, [new CardReply(CardNames.Status, data, $"You have {cases.Count} case(s).")]);
     }
 

@@ -25,6 +25,7 @@ public static class ConversationServiceCollectionExtensions
             expiry: sp.GetService<IOptions<Expiry.ExpiryOptions>>()?.Value));
         services.TryAddSingleton<ConversationRunner>();
         services.TryAddSingleton<ConversationStateStore>();
+        services.TryAddSingleton<ConversationTurnGate>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventConsumer, CustomerChatConsumer>());
         services.TryAddSingleton(_ => CardTemplates.FromDirectory(Path.Combine(AppContext.BaseDirectory, "cards")));
         return services;

@@ -46,10 +46,12 @@ public static class PastedPem
     private const string Dashes = @"[\-\u2010-\u2015]";
 
     // The END label ends at dashes, at white space or at the end of the text (a consumed white space instead of the
-    // look-ahead the backtracking pattern had: the non-backtracking engine has no look-arounds).
+    // look-ahead the backtracking pattern had: the non-backtracking engine has no look-arounds). At most five dashes
+    // after it are taken: a client that drops line breaks joins "-----END CERTIFICATE-----" to the next
+    // "-----BEGIN PRIVATE KEY-----", and all ten dashes taken here would hide that block (and the key) from the check.
     internal static readonly Regex Block = new(
         Dashes + @"+\s*BEGIN\s+(?<label>[A-Z0-9]+(?:[ \t\r\n]+[A-Z0-9]+)*?)\s*" + Dashes + "+(?<body>.*?)" + Dashes +
-        @"+\s*END\s+(?<end>[A-Z0-9]+(?:[ \t\r\n]+[A-Z0-9]+)*)(?:\s*" + Dashes + @"+|\s|$)",
+        @"+\s*END\s+(?<end>[A-Z0-9]+(?:[ \t\r\n]+[A-Z0-9]+)*)(?:\s*" + Dashes + @"{1,5}|\s|$)",
         RegexOptions.Singleline | Linear, MatchTimeout);
 
     internal static readonly Regex BeginMarker = new(Dashes + @"+\s*BEGIN\s+[A-Z]", Linear, MatchTimeout);
@@ -86,6 +88,10 @@ public static class PastedPem
             labels.Add(label);
         }
 
+        // A block that could not be read beside others that could: never pass on only the readable ones, since the
+        // unread one may be a private key that the check must see and refuse.
+        if (labels.Count > 0 && BeginMarker.Count(text) > labels.Count)
+            return new PemExtraction(PemExtractionStatus.Incomplete, "", []);
         if (labels.Count > 0)
             return new PemExtraction(PemExtractionStatus.Found, pem.ToString(), labels);
 

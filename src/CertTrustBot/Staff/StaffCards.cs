@@ -28,7 +28,7 @@ public sealed partial class StaffCards(
         var links = await LinksAsync(supportCase, expires, cancellationToken).ConfigureAwait(false);
         var data = StaffCaseContent.For(supportCase, notice, links, expires, supportDesk.Value.SlaBusinessDays, now);
         return new CardReply(CardNames.StaffCase, data,
-            $"{supportCase.CaseNumber}: {CardContent.Status(supportCase).Status}, {string.Join(", ", supportCase.Environments)} for {supportCase.Requester.Name}");
+            $"{supportCase.CaseNumber}: {CardContent.StatusOf(supportCase.Status).Status}, {string.Join(", ", supportCase.Environments)} for {supportCase.Requester.Name}");
     }
 
     private async Task<IReadOnlyList<Uri?>> LinksAsync(SupportCase supportCase, DateTimeOffset expires, CancellationToken cancellationToken)

@@ -10,8 +10,9 @@ namespace CertTrustBot.Staff;
 /// <summary>
 /// The staff channel as a consumer of the case-event pipeline: the first event of a case posts its card as a new
 /// thread (drawn from the case as it is then), later events redraw that card in place, and an answer from the
-/// customer is also posted in the thread. Where the card was posted is recorded once (create-only); the pipeline's
-/// claim keeps two instances from posting the same event.
+/// customer is also posted in the thread. Where the card was posted is recorded when it is first posted (create-only;
+/// the staff's <c>show</c> replaces it with the card it posts again); the pipeline's claim keeps two instances from
+/// posting the same event.
 /// </summary>
 public sealed class StaffChannelConsumer(StaffStore store, StaffCards cards, IChannelMessenger messenger, IOptions<StaffOptions> options) : ICaseEventConsumer
 {

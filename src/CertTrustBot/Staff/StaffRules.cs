@@ -176,23 +176,28 @@ public static class StaffRules
     }
 
     /// <summary>
-    /// Who may act at all: a configured staff member, signed in to the staff tenant, clicking in a channel of the staff
-    /// team. Null when they may; else the refusal, which names no configured value.
+    /// Who may act at all: a configured staff member, signed in to the staff tenant, clicking (or typing a staff
+    /// command, <paramref name="command"/>) in a channel of the staff team. Null when they may; else the refusal, which
+    /// names no configured value.
     /// </summary>
-    public static Refused? Authorize(Staffer who, StaffOptions options)
+    public static Refused? Authorize(Staffer who, StaffOptions options, bool command = false)
     {
         ArgumentNullException.ThrowIfNull(who);
         ArgumentNullException.ThrowIfNull(options);
+        var act = command ? "command" : "click";
+        var where = command ? "Staff commands work only in the staff channel" : "Cases can be acted on only from their card in the staff channel";
         if (!options.IsStaffMember(who.AadObjectId))
-            return new Refused($"Only the support staff can act on cases, and {who.DisplayName} is not among them. Nothing was changed.");
+            return new Refused(command
+                ? $"Only the support staff can use staff commands, and {who.DisplayName} is not among them. Nothing was shown or changed."
+                : $"Only the support staff can act on cases, and {who.DisplayName} is not among them. Nothing was changed.");
         if (!options.IsStaffTenant(who.TenantId))
             return new Refused(string.IsNullOrWhiteSpace(who.TenantId)
-                ? "This click came without a tenant, and cases can be acted on only from the support desk's own organisation. Nothing was changed."
-                : "This click came from another organisation (tenant) than the support desk's, and cases can be acted on only from its own. Nothing was changed.");
+                ? $"This {act} came without a tenant, and cases can be acted on only from the support desk's own organisation. Nothing was changed."
+                : $"This {act} came from another organisation (tenant) than the support desk's, and cases can be acted on only from its own. Nothing was changed.");
         if (who.ChatKind != ChatKind.Channel)
-            return new Refused($"Cases can be acted on only from their card in the staff channel, not from a {(who.ChatKind == ChatKind.Group ? "group" : "personal")} chat. Nothing was changed.");
+            return new Refused($"{where}, not from a {(who.ChatKind == ChatKind.Group ? "group" : "personal")} chat. Nothing was changed.");
         if (!options.IsStaffTeam(who.TeamId))
-            return new Refused("Cases can be acted on only from their card in the staff channel, and this click came from another team's channel. Nothing was changed.");
+            return new Refused($"{where}, and this {act} came from another team's channel. Nothing was changed.");
         return null;
     }
 

@@ -20,6 +20,7 @@ public static class StaffServiceCollectionExtensions
         services.TryAddSingleton<StaffStore>();
         services.TryAddSingleton<StaffCards>();
         services.TryAddSingleton<StaffDesk>();
+        services.TryAddSingleton<StaffCommands>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICaseEventConsumer, StaffChannelConsumer>());
         return services;
     }

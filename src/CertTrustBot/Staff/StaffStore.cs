@@ -9,8 +9,8 @@ public sealed record StaffTeam(string TeamId, string Reference, DateTimeOffset L
 
 /// <summary>
 /// What the staff side keeps, as JSON blobs in the cases container under <c>staff/</c>: <c>team.json</c> (the staff
-/// team's reference) and <c>cards/{caseNumber}.json</c> (where each case card was posted). Names are made of case
-/// numbers only.
+/// team's reference) and <c>cards/{caseNumber}.json</c> (where each case's card was posted: written when it is first
+/// posted, create-only, and replaced only by the staff's <c>show</c>, with If-Match). Names are made of case numbers only.
 /// </summary>
 public sealed class StaffStore(BlobContainers containers)
 {
@@ -56,6 +56,24 @@ public sealed class StaffStore(BlobContainers containers)
     {
         var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
         return await BlobJson.TryWriteAsync(cases.GetBlobClient(CardBlob(caseNumber)), posted, BlobJson.Options, null, "record the posted case card", cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="posted"/> the case's card, the one updated from now on (the staff's <c>show</c>): replaces
+    /// the record with If-Match on the ETag it read (If-None-Match when there was none), reading again when another
+    /// writer came between, so a concurrent first post or replacement is never overwritten unseen.
+    /// </summary>
+    public async Task ReplaceCardAsync(string caseNumber, PostedMessage posted, CancellationToken cancellationToken)
+    {
+        var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+        var blob = cases.GetBlobClient(CardBlob(caseNumber));
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            var (_, etag) = await BlobJson.ReadAsync<PostedMessage>(blob, BlobJson.Options, "read the posted case card", cancellationToken).ConfigureAwait(false);
+            if (await BlobJson.TryWriteAsync(blob, posted, BlobJson.Options, etag, "record the case card shown again", cancellationToken).ConfigureAwait(false) is not null)
+                return;
+        }
+        throw new StorageConflictException($"The card record of {caseNumber} kept changing while it was replaced.");
     }
 
     private static string CardBlob(string caseNumber) =>

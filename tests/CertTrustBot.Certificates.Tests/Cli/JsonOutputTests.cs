@@ -56,6 +56,33 @@ public partial class JsonOutputTests
     }
 
     [Fact]
+    public void Json_index_and_finding_certificate_count_from_zero_as_the_readme_says()
+    {
+        var run = CliRun.Of(CliRun.BadSslValid, "check", "--json", TestFiles.Rsa2048FullChain);
+
+        using var json = JsonDocument.Parse(run.Stdout);
+        var file = json.RootElement.GetProperty("files")[0];
+        var certificates = file.GetProperty("certificates").EnumerateArray().ToList();
+        Assert.True(certificates.Count > 1);
+        for (var i = 0; i < certificates.Count; i++)
+            Assert.Equal(i, certificates[i].GetProperty("index").GetInt32()); // position in the array: 0 is "Certificate 1"
+
+        // A finding's "certificate" is that position too: each role finding names the certificate it points at.
+        var roleFindings = file.GetProperty("findings").EnumerateArray()
+            .Where(f => f.TryGetProperty("certificate", out var c) && c.ValueKind == JsonValueKind.Number).ToList();
+        Assert.NotEmpty(roleFindings);
+        foreach (var finding in roleFindings)
+        {
+            var subject = certificates[finding.GetProperty("certificate").GetInt32()].GetProperty("subject").GetString()!;
+            var commonName = subject.Split(", ").First(p => p.StartsWith("CN=", StringComparison.Ordinal))[3..];
+            Assert.Contains(commonName, finding.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        var human = CliRun.Of(CliRun.BadSslValid, "check", TestFiles.Rsa2048FullChain);
+        Assert.Contains($"Certificate 1 of {certificates.Count}", human.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Json_certificates_are_in_file_order_with_the_values_dotnet_reads_from_the_file()
     {
         var expected = TestFiles.Load(TestFiles.Rsa2048FullChain);

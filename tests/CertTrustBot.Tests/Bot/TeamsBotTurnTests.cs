@@ -177,9 +177,9 @@ public sealed class TeamsBotTurnTests : IDisposable
         { "<at ", 1024 * 1024, "That message is too long for me to read (1024 KB" },
         { "<p ", 1024 * 1024, "That message is too long for me to read (1024 KB" },
         { "-----BEGIN A", 1024 * 1024, "That message is too long for me to read (1024 KB" },
-        { "<", TextMessage.MaxLength, "I didn't get that." },
-        { "<at ", TextMessage.MaxLength, "I didn't get that." },
-        { "<p ", TextMessage.MaxLength, "I didn't get that." },
+        { "<", TextMessage.MaxLength, "I found no certificate in that text" },
+        { "<at ", TextMessage.MaxLength, "I found no certificate in that text" },
+        { "<p ", TextMessage.MaxLength, "I found no certificate in that text" },
         { "-----BEGIN A", TextMessage.MaxLength, "I see PEM text" },
     };
 

@@ -75,7 +75,7 @@ public class LiteralTextTests
 
         AssertNoLiveMarkup(card);
         Assert.Contains(Facts(card), f => f.Title == "Subject" && f.Value == Markdown.Literal(EvilSubject));
-        Assert.Contains(Facts(card), f => f.Title == "File" && f.Value == Markdown.Literal(EvilFile));
+        Assert.Contains(Facts(card), f => f.Title == "Sent as" && f.Value == Markdown.Literal(EvilFile));
     }
 
     [Fact]
@@ -126,7 +126,15 @@ public class LiteralTextTests
             Assert.IsType<CheckCertificate>(handled.Effect)), FlowTestKit.Facts());
         var unavailable = flow.Handle(state, new FileUnavailable(EvilFile, "it was [gone](https://evil.example/g)"), FlowTestKit.Facts());
 
-        foreach (var text in new[] { FlowTestKit.Text(replaced), FlowTestKit.Text(blocked), FlowTestKit.Text(unavailable) })
+        // A blocked file is named on its report card only (said once), literally.
+        Assert.Empty(blocked.Replies.OfType<TextReply>());
+        var blockedCard = Assert.Single(blocked.Replies.OfType<CardReply>());
+        var rendered = Templates.Render(blockedCard.Template, blockedCard.Data);
+        var next = Assert.IsType<CertificateReportCardData>(blockedCard.Data).Next.Value; // the bot's own Markdown
+        Assert.DoesNotContain(MarkdownStrings(rendered), s => s != next && LiveMarkup(s).Length > 0);
+        Assert.Contains(Markdown.Literal("File: " + EvilFile), Texts(rendered));
+
+        foreach (var text in new[] { FlowTestKit.Text(replaced), FlowTestKit.Text(unavailable) })
         {
             Assert.Contains($"**{Markdown.Literal(EvilFile)}**", text, StringComparison.Ordinal);
             Assert.DoesNotContain(EvilFile, text, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text;
 using CertTrustBot.Cards;
 using CertTrustBot.Cases;
@@ -25,6 +26,23 @@ public class ConversationFlowTests
         Assert.True(welcome.CanRequest);
         Assert.False(welcome.HasInProgress);
         AssertUnchanged(state, result);
+    }
+
+    [Fact]
+    public void Installing_the_bot_after_a_certificate_started_the_request_leaves_the_welcome_out()
+    {
+        // Teams may deliver the install event after the first message: the picker is then already on screen.
+        var picking = AwaitingEnvironments();
+        var atPicker = _flow.Handle(picking, new ConversationStarted(), Facts());
+        Assert.Empty(atPicker.Replies);
+        AssertUnchanged(picking, atPicker);
+
+        var confirming = picking with { Step = ConversationStep.AwaitingConfirmation };
+        Assert.Empty(_flow.Handle(confirming, new ConversationStarted(), Facts()).Replies);
+
+        // Waiting for a certificate is not "a card on screen": the welcome still says where the request stands.
+        var waiting = new ConversationData { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request };
+        Assert.True(SingleCard<WelcomeCardData>(_flow.Handle(waiting, new ConversationStarted(), Facts()), CardNames.Welcome).HasInProgress);
     }
 
     [Theory]
@@ -70,11 +88,25 @@ public class ConversationFlowTests
     }
 
     [Fact]
-    public void Anything_else_while_waiting_for_a_certificate_asks_for_the_certificate()
+    public void Anything_else_while_waiting_for_a_certificate_says_the_text_held_no_certificate()
     {
         var state = AwaitingCertificate();
         var result = _flow.Handle(state, new TextMessage("ok"), Facts());
-        Assert.Contains("I'm waiting for the certificate", Text(result), StringComparison.Ordinal);
+        Assert.StartsWith("I found no certificate in that text.", Text(result), StringComparison.Ordinal);
+        Assert.Contains("-----BEGIN CERTIFICATE-----", Text(result), StringComparison.Ordinal);
+        AssertUnchanged(state, result);
+    }
+
+    [Theory]
+    [InlineData(ChatKind.Personal, "Send me a certificate file or paste its PEM text")]
+    [InlineData(ChatKind.Channel, "Type **help**")]
+    public void Text_that_is_neither_a_certificate_nor_a_command_says_the_text_held_no_certificate(ChatKind kind, string then)
+    {
+        var state = new ConversationData();
+        var result = _flow.Handle(state, new TextMessage("Here is the cert for erp.example.com, thanks!"), Facts(kind));
+        Assert.StartsWith("I found no certificate in that text, and it isn't one of my commands.", Text(result), StringComparison.Ordinal);
+        Assert.Contains(then, Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain("didn't get", Text(result), StringComparison.Ordinal);
         AssertUnchanged(state, result);
     }
 
@@ -322,9 +354,9 @@ public class ConversationFlowTests
 
         var report = SingleCard<CertificateReportCardData>(result, CardNames.CertificateReport);
         Assert.Equal("attention", report.VerdictColor);
-        Assert.Equal(
-            "I can't accept **root.cer**: The file contains a private key. Rotate the key and send only the certificate. Send the right certificate when you have it, or type **cancel**.",
-            Text(result));
+        // Said once: the card has the reason (its findings) and what now; no text message repeats it.
+        Assert.Equal("Nothing of it was kept. Send the right certificate when you have it, or type **cancel**.", report.Next.Value);
+        Assert.Empty(result.Replies.OfType<TextReply>());
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Null(result.State.FileName);
         Assert.Empty(result.State.Certificates);
@@ -368,7 +400,7 @@ public class ConversationFlowTests
         var result = _flow.Resume(AwaitingEnvironments(), Checked(Blocked(), CheckPurpose.NewCertificate), Facts());
 
         Assert.DoesNotContain("I'll use", Text(result), StringComparison.Ordinal);
-        Assert.Contains("I can't accept", Text(result), StringComparison.Ordinal);
+        Assert.Contains("Nothing of it was kept", Next(result), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -381,7 +413,8 @@ public class ConversationFlowTests
         var result = _flow.Resume(handled.State, Checked(Accepted(), CheckPurpose.ReportOnly), Facts());
 
         SingleCard<CertificateReportCardData>(result, CardNames.CertificateReport);
-        Assert.Contains("This was a check only: nothing was stored", Text(result), StringComparison.Ordinal);
+        Assert.Contains("This was a check only: nothing was stored", Next(result), StringComparison.Ordinal);
+        Assert.Empty(result.Replies.OfType<TextReply>());
         Assert.Equal(ConversationStep.Idle, result.State.Step);
         Assert.Empty(result.State.Certificates);
         Assert.Equal("CT-000001", result.State.LastCaseNumber);
@@ -450,14 +483,18 @@ public class ConversationFlowTests
     [InlineData("Test", "", "erp_server.example.com", "is not a valid host name")]
     [InlineData("Test", "", "-erp.example.com", "is not a valid host name")]
     [InlineData("Test", "", "erp..example.com", "is not a valid host name")]
-    public void Invalid_picker_input_gets_its_own_message_and_the_picker_again_with_nothing_changed(
+    public void Invalid_picker_input_shows_on_the_picker_that_was_used_with_nothing_changed(
         string environments, string other, string host, string expected)
     {
         var state = AwaitingEnvironments();
         var result = _flow.Handle(state, PickerSubmit(environments: environments, other: other, host: host), Facts());
 
-        Assert.Contains(expected, Text(result), StringComparison.Ordinal);
-        var picker = SingleCard<EnvironmentPickerCardData>(result, CardNames.EnvironmentPicker);
+        // Said once, on the picker itself, which replaces the one that was used (or comes anew where it cannot).
+        Assert.Empty(result.Replies.OfType<TextReply>());
+        var replaced = Replaced(result);
+        Assert.True(replaced.OrSend);
+        Assert.Equal(CardNames.EnvironmentPicker, replaced.Card.Template);
+        var picker = Assert.IsType<EnvironmentPickerCardData>(replaced.Card.Data);
         Assert.True(picker.HasError);
         Assert.Contains(expected, picker.Error.Value, StringComparison.Ordinal);
         Assert.Equal(host, picker.HostName); // what the user typed stays in the card, to correct it
@@ -484,6 +521,84 @@ public class ConversationFlowTests
         Assert.True(confirmation.HasWarnings);
         Assert.Equal(2, confirmation.Warnings.Count);
         Assert.Equal("Wednesday 4 March 2026", confirmation.ExpectedCompletion); // Monday + 2 business days
+    }
+
+    [Fact]
+    public void The_picker_that_was_used_becomes_what_was_chosen_with_no_buttons()
+    {
+        var result = _flow.Resume(AwaitingEnvironments(), Checked(Accepted(), CheckPurpose.Confirmation, "erp.example.com", "Test", "Production"), Facts());
+
+        var replaced = Replaced(result);
+        Assert.False(replaced.OrSend); // a courtesy: the confirmation below says what matters
+        Assert.Equal(CardNames.Finished, replaced.Card.Template);
+        var finished = Assert.IsType<FinishedCardData>(replaced.Card.Data);
+        Assert.Equal("Which environments need this certificate?", finished.Title); // the question, with the answer
+        Assert.Equal([new FactItem("Environments", "Test, Production"), new FactItem("Host", "erp.example.com")], finished.Facts);
+        Assert.IsType<ReplaceUsedCard>(result.Replies[0]); // before the confirmation, where the picker was
+        Assert.Equal(CardNames.Confirmation, Assert.IsType<CardReply>(result.Replies[1]).Template);
+    }
+
+    [Fact]
+    public void The_confirmation_that_was_used_becomes_confirmed_with_its_case_number()
+    {
+        var result = _flow.Resume(AwaitingConfirmation(), new CaseSubmitted(Case()), Facts());
+
+        var finished = Assert.IsType<FinishedCardData>(Replaced(result).Card.Data);
+        Assert.Equal("Request confirmed", finished.Title);
+        Assert.Empty(finished.Facts); // the receipt right after it names the case and says the rest
+        Assert.Equal("Confirmed: case CT-000042.", Replaced(result).Card.Summary);
+        SingleCard<CaseReceiptCardData>(result, CardNames.CaseReceipt);
+    }
+
+    [Fact]
+    public void Pasted_text_is_called_the_certificate_you_pasted_not_a_file_name()
+    {
+        var pasted = _flow.Handle(new ConversationData(), new TextMessage(TestCertificates.Pem(TestCertificates.Root())), Facts());
+        var check = Assert.IsType<CheckCertificate>(pasted.Effect);
+        Assert.Equal("the certificate you pasted", check.FileName);
+
+        var reported = _flow.Resume(pasted.State, new CertificateChecked(Accepted() with { FileName = check.FileName }, check), Facts());
+        var report = SingleCard<CertificateReportCardData>(reported, CardNames.CertificateReport);
+        Assert.Equal("The certificate you pasted", report.Source);
+        var picker = SingleCard<EnvironmentPickerCardData>(reported, CardNames.EnvironmentPicker);
+        Assert.Equal("the certificate you pasted", picker.FileName); // "Support staff will add **the certificate you pasted** to …"
+
+        var confirming = _flow.Resume(reported.State, Checked(Accepted(), CheckPurpose.Confirmation, null, "Test"), Facts());
+        Assert.Equal("Pasted as text", SingleCard<ConfirmationCardData>(confirming, CardNames.Confirmation).SentAs);
+        var receipt = _flow.Resume(confirming.State, new CaseSubmitted(Case()), Facts());
+        Assert.Equal("Pasted as text", SingleCard<CaseReceiptCardData>(receipt, CardNames.CaseReceipt).SentAs);
+        Assert.DoesNotContain(".pem", JsonSerializer.Serialize<object>(report) + JsonSerializer.Serialize<object>(picker), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_blocked_certificate_sent_with_no_request_open_leaves_none_open()
+    {
+        var idle = new ConversationData { LastCaseNumber = "CT-000001" };
+        var handled = _flow.Handle(idle, new FileReceived("key.pem", FileBytes), Facts());
+        var check = Assert.IsType<CheckCertificate>(handled.Effect);
+        Assert.True(check.OpensRequest);
+
+        var result = _flow.Resume(handled.State, new CertificateChecked(Blocked(), check), Facts());
+
+        Assert.Equal(ConversationStep.Idle, result.State.Step);
+        Assert.Null(result.State.RequestId);
+        Assert.Equal("CT-000001", result.State.LastCaseNumber);
+        Assert.Equal("Nothing of it was kept. Send another certificate whenever you have it.", Next(result));
+        Assert.DoesNotContain("cancel", Next(result), StringComparison.OrdinalIgnoreCase); // nothing is open to cancel
+        Assert.Empty(result.Replies.OfType<TextReply>());
+    }
+
+    [Fact]
+    public void A_blocked_certificate_in_a_request_the_customer_started_keeps_the_request_open()
+    {
+        var handled = _flow.Handle(AwaitingCertificate(), new FileReceived("key.pem", FileBytes), Facts());
+        var check = Assert.IsType<CheckCertificate>(handled.Effect);
+        Assert.False(check.OpensRequest);
+
+        var result = _flow.Resume(handled.State, new CertificateChecked(Blocked(), check), Facts());
+
+        Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
+        Assert.Equal(RequestId, result.State.RequestId);
     }
 
     [Fact]
@@ -610,7 +725,7 @@ public class ConversationFlowTests
         var result = _flow.Resume(AwaitingConfirmation(), Checked(Blocked(), CheckPurpose.Submission), Facts());
 
         Assert.Null(result.Effect);
-        Assert.Contains("Nothing was submitted", Text(result), StringComparison.Ordinal);
+        Assert.Contains("Nothing was submitted", Next(result), StringComparison.Ordinal);
         Assert.Equal(ConversationStep.AwaitingCertificate, result.State.Step);
         Assert.Empty(result.State.Certificates);
     }
@@ -769,7 +884,14 @@ public class ConversationFlowTests
     {
         var result = _flow.Handle(At(step), Card(CardActions.Cancel, (CardActions.RequestIdKey, RequestId)), Facts());
         Assert.Equal(ConversationStep.Idle, result.State.Step);
-        Assert.StartsWith("Cancelled your request.", Text(result), StringComparison.Ordinal);
+        Assert.Null(result.State.RequestId);
+        // The card whose Cancel was pressed becomes "Request cancelled" (sent anew where it cannot be replaced); no button left.
+        var replaced = Replaced(result);
+        Assert.True(replaced.OrSend);
+        var finished = Assert.IsType<FinishedCardData>(replaced.Card.Data);
+        Assert.Equal("Request cancelled", finished.Title);
+        Assert.Contains("Nothing was stored", finished.Note.Value, StringComparison.Ordinal);
+        Assert.Single(result.Replies);
     }
 
     [Fact]
@@ -822,6 +944,50 @@ public class ConversationFlowTests
     {
         var result = _flow.Handle(new ConversationData(), new TextMessage("status ct-000042"), Facts());
         Assert.Equal(new ShowStatus(Alice, "CT-000042"), result.Effect);
+    }
+
+    [Fact]
+    public void The_status_of_one_case_names_it_once_and_shows_expected_date_history_question_and_what_is_installed()
+    {
+        var now = TestCertificates.Now;
+        var c = Case() with
+        {
+            Status = CaseStatus.NeedsInformation,
+            History =
+            [
+                new CaseEvent(now, CaseStatus.Submitted, "Alice Martin", null) { Kind = CaseEventKind.Filed },
+                new CaseEvent(now.AddHours(1), CaseStatus.InProgress, "Grace Hopper", null) { Kind = CaseEventKind.Started },
+                new CaseEvent(now.AddHours(2), CaseStatus.InProgress, "Grace Hopper", null) { Kind = CaseEventKind.Installed, Environments = ["Test"] },
+                new CaseEvent(now.AddHours(3), CaseStatus.NeedsInformation, "Grace Hopper", "Which host do your servers call?") { Kind = CaseEventKind.QuestionAsked },
+            ],
+        };
+
+        var result = _flow.Resume(new ConversationData(), new CasesFound([c], "CT-000042"), Facts());
+
+        var card = SingleCard<StatusCardData>(result, CardNames.Status);
+        Assert.Equal("Case CT-000042", card.Title);
+        var item = Assert.Single(card.Cases);
+        Assert.False(item.ShowNumber); // the heading names it already
+        Assert.Equal("Test ✓ installed, Production", item.Environments);
+        Assert.True(item.HasExpected);
+        Assert.Equal("Wednesday 4 March 2026", item.Expected); // Monday + 2 business days
+        Assert.True(item.HasQuestion);
+        Assert.Equal("Which host do your servers call?", item.Question);
+        Assert.Equal(4, item.History.Count);
+        Assert.Equal("installed in Test", item.History[2].What);
+
+        var list = SingleCard<StatusCardData>(_flow.Resume(new ConversationData(), new CasesFound([c], null), Facts()), CardNames.Status);
+        Assert.True(Assert.Single(list.Cases).ShowNumber);
+        Assert.False(list.Cases[0].HasHistory); // a list stays short
+    }
+
+    [Fact]
+    public void A_closed_case_shows_no_expected_date()
+    {
+        var c = Case() with { Status = CaseStatus.Installed };
+        var item = Assert.Single(SingleCard<StatusCardData>(_flow.Resume(new ConversationData(), new CasesFound([c], "CT-000042"), Facts()), CardNames.Status).Cases);
+        Assert.False(item.HasExpected);
+        Assert.False(item.HasQuestion);
     }
 
     [Fact]

@@ -339,9 +339,32 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         var chat = NewChat();
         var result = await chat.SendAsync(new FileReceived("old-root.cer", TestCertificates.Der(TestCertificates.ExpiredRoot())));
 
-        Assert.Equal("Block", Card<CertificateReportCardData>(result, CardNames.CertificateReport).Verdict);
-        Assert.StartsWith("I can't accept **old-root.cer**", Text(result), StringComparison.Ordinal);
-        Assert.Equal(ConversationStep.AwaitingCertificate, chat.State.Step);
+        var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
+        Assert.Equal("Block", report.Verdict);
+        Assert.Equal("⛔ Blocked: certificate has expired", report.VerdictText); // "Blocked" once, in the heading
+        Assert.False(report.HasHeadline);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.CertExpired && f.Label == "⛔ Stops the request");
+        Assert.Equal("File: old-root.cer", report.Source);
+        Assert.Empty(result.Replies.OfType<TextReply>());
+        // Sent with no request open: a blocked file leaves none open.
+        Assert.Equal(ConversationStep.Idle, chat.State.Step);
+        Assert.Empty(chat.State.Certificates);
+    }
+
+    [Fact]
+    public async Task A_certificate_and_key_pasted_without_line_breaks_are_blocked_and_nothing_is_kept()
+    {
+        // What the Agents Playground sends for a paste: the line breaks dropped, END and BEGIN joined into ten dashes.
+        var chat = NewChat();
+        var glued = (TestCertificates.Pem(Root) + TestCertificates.PrivateKeyPem()).Replace("\n", "", StringComparison.Ordinal);
+
+        var result = await chat.SayAsync(glued);
+
+        var report = Card<CertificateReportCardData>(result, CardNames.CertificateReport);
+        Assert.Equal("Block", report.Verdict);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.FilePrivateKey);
+        Assert.DoesNotContain(result.Replies, r => r is CardReply { Template: CardNames.EnvironmentPicker });
+        Assert.Equal(ConversationStep.Idle, chat.State.Step);
         Assert.Empty(chat.State.Certificates);
     }
 
@@ -486,7 +509,7 @@ public class ConversationRunnerTests(AzuriteFixture azurite)
         var result = await chat.SendAsync(new FileReceived("root.cer", TestCertificates.Der(Root)));
 
         Card<CertificateReportCardData>(result, CardNames.CertificateReport);
-        Assert.Contains("This was a check only", Text(result), StringComparison.Ordinal);
+        Assert.Contains("This was a check only", Card<CertificateReportCardData>(result, CardNames.CertificateReport).Next.Value, StringComparison.Ordinal);
         Assert.Equal(ConversationStep.Idle, chat.State.Step);
         Assert.Empty(await desk.ListForRequesterAsync(Alice, default));
     }

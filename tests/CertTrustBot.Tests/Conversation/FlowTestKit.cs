@@ -146,6 +146,13 @@ internal static class FlowTestKit
 
     public static string Text(FlowResult result) => string.Join("\n", result.Replies.OfType<TextReply>().Select(r => r.Text));
 
+    /// <summary>What the report card says happens now (said once, on the card).</summary>
+    public static string Next(FlowResult result) =>
+        Assert.IsType<CertificateReportCardData>(Assert.Single(result.Replies.OfType<CardReply>(), c => c.Template == CardNames.CertificateReport).Data).Next.Value;
+
+    /// <summary>The finished state (or new state) of the card that was used in this turn.</summary>
+    public static ReplaceUsedCard Replaced(FlowResult result) => Assert.Single(result.Replies.OfType<ReplaceUsedCard>());
+
     public static string Json(ConversationData state) => JsonSerializer.Serialize(state);
 
     /// <summary>State equality by content (records compare lists and byte arrays by reference).</summary>

@@ -107,6 +107,31 @@ public class PastedPemTests
     }
 
     [Fact]
+    public void A_private_key_joined_to_the_certificate_without_line_breaks_is_kept_so_that_the_check_refuses_it()
+    {
+        // As the Agents Playground sends a paste: every line break dropped, so "-----END CERTIFICATE-----" and
+        // "-----BEGIN PRIVATE KEY-----" make one run of ten dashes.
+        var glued = (RootPem + TestCertificates.PrivateKeyPem()).Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal);
+        Assert.Contains("CERTIFICATE----------BEGIN PRIVATE KEY", glued, StringComparison.Ordinal);
+
+        var extraction = PastedPem.Extract(glued);
+
+        Assert.Equal(PemExtractionStatus.Found, extraction.Status);
+        Assert.Equal(["CERTIFICATE", "PRIVATE KEY"], extraction.Labels);
+    }
+
+    [Fact]
+    public void A_block_that_cannot_be_read_beside_one_that_can_makes_the_paste_incomplete_not_the_readable_part_alone()
+    {
+        var damagedKey = "-----BEGIN PRIVATE KEY-----MIIEv!!notbase64!!-----END PRIVATE KEY-----";
+
+        var extraction = PastedPem.Extract(RootPem + damagedKey);
+
+        Assert.Equal(PemExtractionStatus.Incomplete, extraction.Status); // never the certificate alone, as if nothing else was there
+        Assert.Empty(extraction.Pem);
+    }
+
+    [Fact]
     public void Extracted_pem_is_wrapped_at_64_columns_with_lf()
     {
         var extraction = PastedPem.Extract($"-----BEGIN CERTIFICATE-----{Base64}-----END CERTIFICATE-----");

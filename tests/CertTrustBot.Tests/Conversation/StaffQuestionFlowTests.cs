@@ -1,3 +1,4 @@
+using CertTrustBot.Cards;
 using CertTrustBot.Cases;
 using CertTrustBot.Certificates;
 using CertTrustBot.Conversation;
@@ -53,8 +54,10 @@ public class StaffQuestionFlowTests
         var result = flow.Resume(Waiting(), new CertificateChecked(Blocked(), check), Facts());
 
         Assert.Null(result.Effect);
-        Assert.Contains("private key", Text(result), StringComparison.Ordinal);
-        Assert.Contains("I added nothing of it to **CT-000042**", Text(result), StringComparison.Ordinal);
+        var report = SingleCard<CertificateReportCardData>(result, CardNames.CertificateReport);
+        Assert.Contains(report.Findings, f => f.Message.Contains("private key", StringComparison.Ordinal));
+        Assert.Equal("I added nothing of it to **CT-000042**: its question still waits for your answer.", report.Next.Value);
+        Assert.Empty(result.Replies.OfType<TextReply>());
         Assert.Equal([Question], result.State.Questions); // the question still waits
     }
 

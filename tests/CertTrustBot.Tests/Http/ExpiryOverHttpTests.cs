@@ -192,9 +192,9 @@ public sealed partial class StaffOverHttpTests
         var thread = await CaseThreadAsync(staff, caseNumber);
         await InvokeAsync(bot, staff.Execute(thread, thread.Message.Cards.Single(), "staff.install", staff.Member));
 
-        var asked = staff.ChannelMessage("expiring", staff.Member);
+        var asked = staff.Mention(staff.Member, "expiring");
         await PostAsync(bot, asked);
-        var refusedAsk = staff.ChannelMessage("expiring", staff.Outsider);
+        var refusedAsk = staff.Mention(staff.Outsider, "expiring");
         await PostAsync(bot, refusedAsk);
 
         var conversation = (string)asked["conversation"]!["id"]!;
@@ -203,7 +203,7 @@ public sealed partial class StaffOverHttpTests
         Assert.Contains(caseNumber, AllText(list), StringComparison.Ordinal);
         Assert.Contains("Ada Lovelace", AllText(list), StringComparison.Ordinal);
         var refusal = await EventuallyAsync(() => _channel.For((string)refusedAsk["conversation"]!["id"]!) is { Count: > 0 } r ? r : null, "the refusal");
-        Assert.Contains("support staff only", AllText(refusal), StringComparison.Ordinal);
+        Assert.Contains("Only the support staff can use staff commands", AllText(refusal), StringComparison.Ordinal);
         Assert.DoesNotContain(caseNumber, AllText(refusal), StringComparison.Ordinal);
     }
 

@@ -66,18 +66,23 @@ public sealed class StaffTeam(LoopbackChannel channel)
         return activity;
     }
 
-    /// <summary>A message in the staff team's General channel that @mentions the bot (Teams sends channel messages to a bot only then).</summary>
-    public JObject ChannelMessage(string text, Person who)
+    /// <summary>
+    /// A message in the team's General channel that @mentions the bot, as Teams delivers it (the mention as
+    /// <c>&lt;at&gt;</c> markup in HTML text, with a mention entity): the only way a channel message reaches a bot.
+    /// </summary>
+    public JObject Mention(Person who, string text, string? teamId = null)
     {
-        var activity = Activity("message", who, $"{TeamId};messageid={Guid.NewGuid():N}");
-        activity["text"] = $"<at>CertTrustBot</at> {text}";
-        activity["textFormat"] = "plain";
+        var activity = Activity("message", who, $"{teamId ?? TeamId};messageid={Interlocked.Increment(ref _activities)}");
+        activity["text"] = $"<p><at>CertTrustBot</at> {System.Net.WebUtility.HtmlEncode(text)}</p>";
+        activity["textFormat"] = "xml";
         activity["entities"] = new JArray(new JObject
         {
             ["type"] = "mention",
             ["text"] = "<at>CertTrustBot</at>",
             ["mentioned"] = new JObject { ["id"] = TeamsChat.BotId, ["name"] = "CertTrustBot" },
         });
+        if (teamId is not null)
+            activity["channelData"]!["team"]!["id"] = activity["channelData"]!["channel"]!["id"] = teamId;
         return activity;
     }
 

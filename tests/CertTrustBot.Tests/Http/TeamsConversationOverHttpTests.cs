@@ -54,6 +54,50 @@ public sealed partial class TeamsConversationOverHttpTests(AzuriteFixture azurit
     }
 
     [Fact]
+    public async Task Used_cards_are_updated_in_place_to_their_finished_state_without_buttons()
+    {
+        var bot = StartBot();
+        var chat = new TeamsChat(_channel);
+        var picker = await SendFileAsync(bot, chat, "contoso-root.cer", TestCertificates.RootDer);
+
+        // Teams sends a card's submit with replyToId: the id of the message that holds the card.
+        var pressed = chat.Submit(picker, "environments", new Dictionary<string, string> { ["environments"] = "Production,Test" });
+        pressed["replyToId"] = "1732870000picker";
+        var replies = await SendAsync(bot, chat, pressed);
+        var confirmation = Assert.Single(replies, r => HasSubmit(r, "confirm"));
+        var confirm = chat.Submit(confirmation, "confirm");
+        confirm["replyToId"] = "1732870000confirm";
+        var receipt = await SendAsync(bot, chat, confirm);
+
+        var pickerNow = Assert.Single(_channel.Updates, u => u.ConversationId == chat.ConversationId && u.ReplyToId == "1732870000picker").Cards.Single();
+        Assert.Contains("Which environments need this certificate?", pickerNow.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Test, Production", pickerNow.ToString(), StringComparison.Ordinal); // in the catalogue's order
+        Assert.Null(pickerNow["actions"]);
+        Assert.DoesNotContain(pickerNow.Descendants().OfType<JObject>(), o => ((string?)o["type"])?.StartsWith("Input.", StringComparison.Ordinal) == true);
+        var confirmationNow = Assert.Single(_channel.Updates, u => u.ReplyToId == "1732870000confirm").Cards.Single();
+        Assert.Contains("Request confirmed", confirmationNow.ToString(), StringComparison.Ordinal);
+        Assert.Contains(CaseNumberIn(receipt), receipt.Single().Cards.Single().ToString(), StringComparison.Ordinal);
+        Assert.Null(confirmationNow["actions"]);
+        Assert.DoesNotContain(receipt, r => r.Text?.Contains("Confirmed", StringComparison.Ordinal) == true); // updated, not sent again
+    }
+
+    [Fact]
+    public async Task A_cancel_from_a_card_without_its_message_id_is_answered_with_a_new_message()
+    {
+        var bot = StartBot();
+        var chat = new TeamsChat(_channel);
+        var picker = await SendFileAsync(bot, chat, "contoso-root.cer", TestCertificates.RootDer);
+        var cancel = chat.Submit(picker, "cancel");
+        cancel.Remove("replyToId");
+        var updatesBefore = _channel.Updates.Count;
+
+        var replies = await SendAsync(bot, chat, cancel);
+
+        Assert.Contains("Request cancelled", Assert.Single(replies).Cards.Single().ToString(), StringComparison.Ordinal);
+        Assert.Equal(updatesBefore, _channel.Updates.Count);
+    }
+
+    [Fact]
     public async Task Confirming_twice_or_receiving_the_same_confirm_again_files_one_case()
     {
         var bot = StartBot();
