@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -11,6 +12,9 @@ namespace CertTrustBot.Certificates;
 public sealed class CertificateChecker
 {
     private const int MaxIssuerCandidates = 16;
+
+    /// <summary>Below this many distinct certificates (any file a customer sends) the analyses run one after another.</summary>
+    private const int ParallelFrom = 16;
 
     private readonly TimeProvider clock;
     private readonly CheckLimits limits;
@@ -71,6 +75,66 @@ public sealed class CertificateChecker
             : Certificate.SubjectAlternativeNames.Count > 0 ? Certificate.SubjectAlternativeNames[0] : "(no subject)";
     }
 
+    /// <summary>
+    /// What one distinct certificate says about itself: parsed, named, hashed, its self-signature verified. It depends
+    /// on nothing else in the file, so the analyses of a bundle run in parallel.
+    /// </summary>
+    private sealed class Analysis(byte[] der)
+    {
+        public ParsedCertificate? Certificate { get; private set; }
+
+        /// <summary>Why the certificate cannot be read, told to the customer; set when <see cref="Certificate"/> is null.</summary>
+        public string? Failure { get; private set; }
+
+        /// <summary>Anything else that went wrong, rethrown when the certificate's turn comes in file order.</summary>
+        public ExceptionDispatchInfo? Unexpected { get; private set; }
+
+        public string Subject { get; private set; } = "";
+        public string Issuer { get; private set; } = "";
+        public string Sha1 { get; private set; } = "";
+        public (string Algorithm, int? Size, string? Curve) Key { get; private set; }
+        public SignatureAlgorithm? Signature { get; private set; }
+        public bool IsSelfSigned { get; private set; }
+        public bool? SelfSignatureValid { get; private set; }
+
+        public void Run()
+        {
+            try
+            {
+                ParsedCertificate certificate;
+                try
+                {
+                    // Parsed once, here; X509Certificate2 is not loaded as well (it would parse it a second time).
+                    certificate = ParsedCertificate.Parse(der);
+                    Subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
+                    Issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
+                }
+                catch (Exception e) when (e is CertificateParseException or CryptographicException)
+                {
+                    Failure = e is CertificateParseException ? e.Message : "its subject or issuer name is damaged";
+                    return;
+                }
+
+                var keyIdsAgree = certificate.AuthorityKeyIdentifier is not { } aki || certificate.SubjectKeyIdentifier is not { } ski
+                    || aki.Span.SequenceEqual(ski.Span);
+#pragma warning disable CA5350 // SHA-1 is the thumbprint Windows and certutil show; it identifies, it does not protect.
+                Sha1 = Convert.ToHexString(SHA1.HashData(der));
+#pragma warning restore CA5350
+                Key = certificate.DescribeKey();
+                Signature = certificate.DescribeSignature().Algorithm;
+                IsSelfSigned = keyIdsAgree && string.Equals(Subject, Issuer, StringComparison.OrdinalIgnoreCase);
+                if (IsSelfSigned) SelfSignatureValid = SignatureVerifier.Verify(certificate, certificate);
+                Certificate = certificate;
+            }
+#pragma warning disable CA1031 // Not swallowed: rethrown in file order by ReadCertificates, where Check's own guard handles it.
+            catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                Unexpected = ExceptionDispatchInfo.Capture(e);
+            }
+        }
+    }
+
     /// <summary>The state of one check, so the steps read top to bottom without passing ten arguments around.</summary>
     private sealed class Run(CheckRequest request, DateTimeOffset now, CheckLimits limits)
     {
@@ -120,65 +184,69 @@ public sealed class CertificateChecker
         private void Add(string code, int? index, string message, string advice) =>
             findings.Add(new Finding(code, FindingCodes.Get(code).Severity, message, advice, index));
 
+        /// <summary>
+        /// Reads every certificate of the file. Each distinct certificate (by SHA-256 of its DER) is parsed, hashed and
+        /// has its self-signature verified once, in parallel across cores when the file holds many (a CA bundle); the
+        /// results are then taken in file order, so the report is the same whatever the number of cores.
+        /// </summary>
         private void ReadCertificates(FileContents contents)
         {
-            foreach (var extracted in contents.Certificates)
+            var extracted = contents.Certificates;
+            var sha256s = new string?[extracted.Count];
+            var distinct = new Dictionary<string, int>(StringComparer.Ordinal);
+            var analyses = new List<Analysis>();
+            for (var i = 0; i < extracted.Count; i++)
             {
-                if (extracted.Der is not { } der)
+                if (extracted[i].Der is not { } der) continue;
+                var sha256 = Convert.ToHexString(SHA256.HashData(der));
+                sha256s[i] = sha256;
+                if (distinct.TryAdd(sha256, analyses.Count)) analyses.Add(new Analysis(der));
+            }
+            if (analyses.Count >= ParallelFrom)
+            {
+                Parallel.ForEach(analyses, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, a => a.Run());
+            }
+            else
+            {
+                foreach (var analysis in analyses) analysis.Run();
+            }
+
+            for (var i = 0; i < extracted.Count; i++)
+            {
+                if (sha256s[i] is not { } sha256)
                 {
-                    Add(FindingCodes.CertUnreadable, null, $"The certificate in {extracted.Origin} cannot be read: {extracted.Problem}.",
+                    Add(FindingCodes.CertUnreadable, null, $"The certificate in {extracted[i].Origin} cannot be read: {extracted[i].Problem}.",
                         "Export the certificate again and send the file itself, rather than text copied from a screen or e-mail.");
                     continue;
                 }
-                var sha256 = Convert.ToHexString(SHA256.HashData(der));
                 if (bySha256.TryGetValue(sha256, out var known))
                 {
                     fileToEntry.Add(known); // the same certificate again: checked once, listed every time
                     duplicates++;
                     continue;
                 }
-                if (Analyse(der, sha256, extracted.Origin) is not { } entry) continue;
+                var analysis = analyses[distinct[sha256]];
+                analysis.Unexpected?.Throw(); // as if it had been thrown here, in file order
+                if (analysis.Certificate is not { } certificate)
+                {
+                    Add(FindingCodes.CertUnreadable, null, $"The certificate in {extracted[i].Origin} cannot be read: {analysis.Failure}.",
+                        "Export the certificate again and send the complete file.");
+                    continue;
+                }
                 bySha256.Add(sha256, entries.Count);
-                fileToEntry.Add(entries.Count);
-                entries.Add(entry);
+                entries.Add(new Entry(certificate, fileToEntry.Count)
+                {
+                    Subject = analysis.Subject,
+                    Issuer = analysis.Issuer,
+                    Sha256 = sha256,
+                    Sha1 = analysis.Sha1,
+                    Key = analysis.Key,
+                    Signature = analysis.Signature!,
+                    IsSelfSigned = analysis.IsSelfSigned,
+                    SelfSignatureValid = analysis.SelfSignatureValid,
+                });
+                fileToEntry.Add(entries.Count - 1);
             }
-        }
-
-        private Entry? Analyse(byte[] der, string sha256, string origin)
-        {
-            ParsedCertificate certificate;
-            string subject, issuer;
-            try
-            {
-                // Parsed once, here; X509Certificate2 is not loaded as well (it would parse it a second time).
-                certificate = ParsedCertificate.Parse(der);
-                subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
-                issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
-            }
-            catch (Exception e) when (e is CertificateParseException or CryptographicException)
-            {
-                var reason = e is CertificateParseException ? e.Message : "its subject or issuer name is damaged";
-                Add(FindingCodes.CertUnreadable, null, $"The certificate in {origin} cannot be read: {reason}.",
-                    "Export the certificate again and send the complete file.");
-                return null;
-            }
-
-            var keyIdsAgree = certificate.AuthorityKeyIdentifier is not { } aki || certificate.SubjectKeyIdentifier is not { } ski
-                || aki.Span.SequenceEqual(ski.Span);
-            var entry = new Entry(certificate, fileToEntry.Count)
-            {
-                Subject = subject,
-                Issuer = issuer,
-                Sha256 = sha256,
-#pragma warning disable CA5350 // SHA-1 is the thumbprint Windows and certutil show; it identifies, it does not protect.
-                Sha1 = Convert.ToHexString(SHA1.HashData(der)),
-#pragma warning restore CA5350
-                Key = certificate.DescribeKey(),
-                Signature = certificate.DescribeSignature().Algorithm,
-                IsSelfSigned = keyIdsAgree && string.Equals(subject, issuer, StringComparison.OrdinalIgnoreCase),
-            };
-            if (entry.IsSelfSigned) entry.SelfSignatureValid = SignatureVerifier.Verify(certificate, certificate);
-            return entry;
         }
 
         /// <summary>Finds each certificate's issuer in the file: candidates by subject name, then key identifiers, then signature.</summary>

@@ -18,6 +18,9 @@ internal sealed class JsonReportWriter : IReportWriter
     private readonly ArrayBufferWriter<byte> _buffer = new(FlushThreshold * 2);
     private readonly Utf8JsonWriter _json;
 
+    // Reused for every chunk: the output is decoded into it rather than into a new 64 KiB string each time.
+    private char[] _chars = new char[Encoding.UTF8.GetMaxCharCount(FlushThreshold * 2)];
+
     public JsonReportWriter(TextWriter output)
     {
         _output = output;
@@ -125,7 +128,11 @@ internal sealed class JsonReportWriter : IReportWriter
         if (_buffer.WrittenCount == 0)
             return;
         // The writer flushes whole tokens, so the buffer always ends on a complete UTF-8 sequence.
-        _output.Write(Encoding.UTF8.GetString(_buffer.WrittenSpan));
+        var needed = Encoding.UTF8.GetMaxCharCount(_buffer.WrittenCount);
+        if (needed > _chars.Length)
+            _chars = new char[needed];
+        var written = Encoding.UTF8.GetChars(_buffer.WrittenSpan, _chars);
+        _output.Write(_chars, 0, written);
         _buffer.ResetWrittenCount();
     }
 

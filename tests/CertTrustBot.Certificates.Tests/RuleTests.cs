@@ -128,6 +128,38 @@ public class RuleTests
     }
 
     [Fact]
+    public void A_large_bundle_is_reported_in_file_order_with_each_problem_on_its_own_certificate()
+    {
+        // 40 distinct roots, enough for the check to analyse them in parallel: root 7's signature is broken, the 14th
+        // block is not a certificate, and the 22nd block repeats root 3.
+        var roots = Enumerable.Range(0, 40).Select(i => Root($"CN=Bundle Root {i:D2}, O=Example")).ToList();
+        var blocks = new List<string>();
+        for (var i = 0; i < roots.Count; i++)
+        {
+            var der = roots[i].RawData.ToArray();
+            if (i == 7)
+                der[^10] ^= 0xFF; // inside the signature value
+            blocks.Add(PemEncoding.WriteString("CERTIFICATE", der));
+        }
+        blocks.Insert(13, PemEncoding.WriteString("CERTIFICATE", [0x30, 0x03, 0x02, 0x01, 0x01]));
+        blocks.Insert(21, PemEncoding.WriteString("CERTIFICATE", roots[3].RawData));
+        // The certificates in file order: the damaged block is not one of them, the repeat is.
+        var expected = roots.Take(20).Append(roots[3]).Concat(roots.Skip(20)).Select(r => r.Subject).ToList();
+
+        var report = Check(Encoding.ASCII.GetBytes(string.Join("\n", blocks)), "bundle.pem", limits: new CheckLimits { MaxCertificates = 100 });
+
+        Assert.Equal(expected, report.Certificates.Select(c => c.Subject));
+        Assert.Equal(Enumerable.Range(0, expected.Count), report.Certificates.Select(c => c.Index));
+        Assert.Equal(7, report.Single(FindingCodes.CertSelfSignatureInvalid).CertificateIndex);
+        Assert.Contains("PEM block 14", report.Single(FindingCodes.CertUnreadable).Message, StringComparison.Ordinal);
+        Assert.Contains("1 certificate", report.Single(FindingCodes.FileDuplicates).Message, StringComparison.Ordinal);
+        Assert.Equal(report.Certificates[3].Sha256, report.Certificates[20].Sha256);
+        // One role finding for each distinct certificate, at its first place in the file.
+        var roles = report.Findings.Where(f => f.Code == FindingCodes.CertRole).Select(f => f.CertificateIndex).ToList();
+        Assert.Equal(Enumerable.Range(0, expected.Count).Where(i => i != 20).Cast<int?>(), roles);
+    }
+
+    [Fact]
     public void Self_signed_certificate_with_a_sound_signature_passes_the_signature_check()
     {
         Assert.False(Check(RootCa.RawData).Has(FindingCodes.CertSelfSignatureInvalid));

@@ -1,12 +1,19 @@
-// Load test: N concurrent conversations each doing the whole request (file, environments, confirm) and, in the
-// same run, N concurrent "echo" conversations (hi: state read, welcome card) through the same adapter and storage.
-// Reports turn latency percentiles of both, their p99 ratio (target: full-flow p99 <= 2 x echo p99), errors, and
-// whether exactly one case exists per conversation. Exit code 1 when a turn failed or a case is missing or doubled.
+// Load test: two bot instances (in this process, each on its own Kestrel port) over one Azurite, with a staff team;
+// N concurrent conversations each doing the whole request (file, environments, confirm), each turn answered by the
+// next instance, and in the same run N concurrent "echo" conversations (hi: state read, welcome card). Reports turn
+// latency percentiles of both, their p99 ratio (target: full-flow p99 <= 2 x echo p99), errors, whether exactly one
+// case exists per conversation (case desk, blob storage) and exactly one staff thread per case (the loopback channel
+// counts the conversations the instances create). With --soak N it then runs full-flow conversations in waves up to
+// N in all and compares the process's working set after 1,000 and after N (target: within 50 MiB).
+// Exit code 1 when a turn failed, a case or staff thread is missing or doubled, or the memory target is missed.
 //
-//   dotnet run -c Release --project tests/CertTrustBot.LoadTest [-- --conversations 64 --echo 64 --echo-turns 3]
+//   dotnet run -c Release --project tests/CertTrustBot.LoadTest [-- --conversations 256 --echo 256 --echo-turns 3
+//                                                                  --instances 2 --soak 10000 --wave 256]
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using CertTrustBot.Cases;
 using CertTrustBot.Tests.Http;
@@ -21,9 +28,12 @@ internal static class LoadRun
 {
     public static async Task<int> Main(string[] args)
     {
-        var conversations = Option("--conversations", 64);
-        var echoConversations = Option("--echo", 64);
+        var conversations = Option("--conversations", 256);
+        var echoConversations = Option("--echo", 256);
         var echoTurns = Option("--echo-turns", 3);
+        var instances = Option("--instances", 2);
+        var soak = Option("--soak", 0);
+        var wave = Option("--wave", 256);
         if (Option("--min-threads", 0) is > 0 and var minThreads)
             ThreadPool.SetMinThreads(minThreads, minThreads);
 
@@ -35,29 +45,49 @@ internal static class LoadRun
         await channel.StartAsync();
         await files.StartAsync();
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Storage"] = azurite.ConnectionString,
-            ["Attachments:AllowLoopback"] = "true",
-        };
+        // One storage, one staff team: every instance posts its cases to the same staff channel.
+        var staff = new StaffTeam(channel);
+        var settings = staff.Settings(new Dictionary<string, string?> { ["ConnectionStrings:Storage"] = azurite.ConnectionString });
+        // A deployment's delivery timings, not the tests' fast ones (the staging instance is nudged at once anyway),
+        // and warnings only: thousands of "case submitted" lines on the console would measure the terminal.
+        foreach (var fast in new[] { "SupportDesk:OutboxPollInterval", "CaseEvents:PollInterval", "SupportDesk:RetryBaseDelay", "SupportDesk:RetryMaxDelay" })
+            settings.Remove(fast);
+        settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Logging:LogLevel:CertTrustBot"] = "Warning";
         // WebApplicationFactory looks for the app's content root next to a test project; point it at the bot project.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CertTrustBot", Path.Combine(root, "src", "CertTrustBot"));
-        await using var bot = new BotApp(settings);
-        bot.UseKestrel(AzuriteProcess.FreePort());
-        bot.StartServer();
+        var bots = new List<BotApp>();
+        for (var i = 0; i < instances; i++)
+        {
+            var instance = new BotApp(settings);
+            instance.UseKestrel(AzuriteProcess.FreePort());
+            instance.StartServer();
+            bots.Add(instance);
+        }
+        await using var stop = new Stopper(bots);
+        var bot = bots[0];
+        using (var installed = await bot.PostAsync(staff.BotInstalled()))
+        {
+            if (!installed.IsSuccessStatusCode)
+                throw new InvalidOperationException($"installing the bot in the staff team: HTTP {(int)installed.StatusCode}");
+        }
 
         var fullFlow = new ConcurrentBag<(string Step, double Ms)>();
         var echo = new ConcurrentBag<double>();
         var errors = new ConcurrentBag<string>();
         var caseNumbers = new ConcurrentDictionary<string, string>();
 
-        // Warm-up (not measured): JIT, containers created, connection pools filled.
-        await FullFlowAsync(new TeamsChat(channel), measure: false);
-        await EchoAsync(new TeamsChat(channel), measure: false);
+        // Warm-up (not measured): JIT, containers created, connection pools filled, on every instance.
+        for (var i = 0; i < instances; i++)
+        {
+            await FullFlowAsync(new TeamsChat(channel), i, measure: false);
+            await EchoAsync(new TeamsChat(channel), i, measure: false);
+        }
+        var warmUpCases = caseNumbers.Values.ToHashSet(StringComparer.Ordinal);
         errors.Clear();
         caseNumbers.Clear();
 
-        Console.WriteLine($"Running {conversations} full-flow conversations and {echoConversations} echo conversations ({echoTurns} turns each) at once...");
+        Console.WriteLine($"Running {conversations} full-flow conversations and {echoConversations} echo conversations ({echoTurns} turns each) at once on {instances} instances...");
         var chats = Enumerable.Range(0, conversations).Select(_ => new TeamsChat(channel)).ToList();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var azuriteCpuBefore = azurite.ProcessorTime;
@@ -75,8 +105,8 @@ internal static class LoadRun
             }
         });
         await Task.WhenAll(
-            chats.Select(chat => Task.Run(() => FullFlowAsync(chat, measure: true)))
-                .Concat(Enumerable.Range(0, echoConversations).Select(_ => Task.Run(() => EchoAsync(new TeamsChat(channel), measure: true)))));
+            chats.Select((chat, i) => Task.Run(() => FullFlowAsync(chat, i, measure: true)))
+                .Concat(Enumerable.Range(0, echoConversations).Select(i => Task.Run(() => EchoAsync(new TeamsChat(channel), i, measure: true)))));
         wall.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var azuriteCpu = azurite.ProcessorTime - azuriteCpuBefore;
@@ -88,6 +118,20 @@ internal static class LoadRun
         var caseCounts = await Task.WhenAll(chats.Select(async chat =>
             (await desk.ListForRequesterAsync(new Requester(chat.UserId, "Ada Lovelace", chat.UserAadObjectId, TeamsChat.TenantId), CancellationToken.None)).Count));
         var oneCaseEach = caseCounts.Count(c => c == 1);
+
+        // Exactly one staff thread per case, as the channel sees it: the case-event dispatchers of both instances
+        // compete for each event, and only one may post it. Wait for the last posts, then a little more for doubles.
+        var expectedThreads = warmUpCases.Count + caseNumbers.Count;
+        var waited = Stopwatch.StartNew();
+        while (channel.CreatedCount < expectedThreads && waited.Elapsed < TimeSpan.FromMinutes(2))
+            await Task.Delay(250);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var threadsPerCase = channel.Created
+            .Select(created => Regex.Match(created.Parameters.ToString(), @"CT-\d{4,}").Value)
+            .GroupBy(number => number, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var oneThreadEach = caseNumbers.Values.Count(number => threadsPerCase.GetValueOrDefault(number) == 1);
+        var strayThreads = threadsPerCase.Where(t => !caseNumbers.Values.Contains(t.Key) && !warmUpCases.Contains(t.Key)).Sum(t => t.Value);
 
         var flowTurns = fullFlow.Select(t => t.Ms).ToList();
         Console.WriteLine();
@@ -105,17 +149,75 @@ internal static class LoadRun
         foreach (var error in errors.Take(10))
             Console.WriteLine($"  {error}");
         Console.WriteLine($"Cases: {oneCaseEach} of {conversations} conversations have exactly one case ({caseCounts.Sum()} cases in all, {caseNumbers.Values.Distinct().Count()} distinct case numbers in receipts).");
-        return errors.IsEmpty && oneCaseEach == conversations ? 0 : 1;
+        Console.WriteLine($"Staff threads: {oneThreadEach} of {caseNumbers.Count} cases have exactly one ({channel.CreatedCount} threads created in all, {strayThreads} for no known case).");
+        var ok = errors.IsEmpty && oneCaseEach == conversations && oneThreadEach == conversations && strayThreads == 0;
 
-        async Task FullFlowAsync(TeamsChat chat, bool measure)
+        if (soak > 0)
+            ok &= await SoakAsync();
+        return ok ? 0 : 1;
+
+        // Full-flow conversations in waves of `wave` at once until `soak` conversations in all (this run's included),
+        // forgetting each finished conversation's replies so that only the bot's memory can grow.
+        async Task<bool> SoakAsync()
+        {
+            channel.KeepAll = false;
+            foreach (var chat in chats)
+                channel.Forget(chat.ConversationId);
+            var done = conversations + instances;
+            long? at1000 = null;
+            var soakErrors = errors.Count;
+            Console.WriteLine();
+            Console.WriteLine($"Soak: full-flow conversations in waves of {wave} up to {soak}, on {instances} instances...");
+            var soakWall = Stopwatch.StartNew();
+            while (done < soak)
+            {
+                var size = Math.Min(wave, soak - done);
+                var offset = done;
+                await Task.WhenAll(Enumerable.Range(0, size).Select(i => Task.Run(async () =>
+                {
+                    var chat = new TeamsChat(channel);
+                    await FullFlowAsync(chat, offset + i, measure: false);
+                    channel.Forget(chat.ConversationId);
+                })));
+                caseNumbers.Clear();
+                var before = done;
+                done += size;
+                if (done / 1000 > before / 1000 || done >= soak)
+                {
+                    var settled = Settled();
+                    at1000 ??= settled;
+                    Console.WriteLine($"  after {done,6:N0} conversations: working set {settled / 1048576.0:0.0} MiB (after a full GC), managed heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB, {errors.Count - soakErrors} errors, {soakWall.Elapsed.TotalMinutes:0.0} min");
+                }
+            }
+            var atEnd = Settled();
+            var growth = (atEnd - (at1000 ?? atEnd)) / 1048576.0;
+            Console.WriteLine($"Working set growth from 1,000 to {done:N0} conversations: {growth:+0.0;-0.0} MiB (target <= 50 MiB: {(growth <= 50 ? "met" : "MISSED")}); the process holds {instances} instances, the loopback services and this driver.");
+            Console.WriteLine($"Soak errors: {errors.Count - soakErrors}");
+            foreach (var error in errors.Skip(soakErrors).Take(10))
+                Console.WriteLine($"  {error}");
+            return growth <= 50 && errors.Count == soakErrors;
+        }
+
+        // The working set once garbage is collected and the heap compacted, so two points compare what is kept.
+        static long Settled()
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            using var self = Process.GetCurrentProcess();
+            return self.WorkingSet64;
+        }
+
+        // Turn k of conversation i goes to instance (i + k) mod n: the state written by one instance is read by the next.
+        async Task FullFlowAsync(TeamsChat chat, int index, bool measure)
         {
             try
             {
-                var replies = await TurnAsync(chat, chat.File("contoso-root.cer", files.Serve(TestCertificates.RootDer)), "file", measure);
+                var replies = await TurnAsync(chat, chat.File("contoso-root.cer", files.Serve(DistinctRoot(index))), "file", index, measure);
                 var picker = replies.SingleOrDefault(r => HasSubmit(r, "environments")) ?? throw new InvalidOperationException($"no environment picker: {Said(replies)}");
-                replies = await TurnAsync(chat, chat.Submit(picker, "environments", new Dictionary<string, string> { ["environments"] = "Production,Test" }), "environments", measure);
+                replies = await TurnAsync(chat, chat.Submit(picker, "environments", new Dictionary<string, string> { ["environments"] = "Production,Test" }), "environments", index + 1, measure);
                 var confirmation = replies.SingleOrDefault(r => HasSubmit(r, "confirm")) ?? throw new InvalidOperationException($"no confirmation card: {Said(replies)}");
-                replies = await TurnAsync(chat, chat.Submit(confirmation, "confirm"), "confirm", measure);
+                replies = await TurnAsync(chat, chat.Submit(confirmation, "confirm"), "confirm", index + 2, measure);
                 var number = Regex.Match(string.Join("\n", replies.Select(r => r.Activity.ToString())), @"CT-\d{4,}");
                 if (!number.Success)
                     throw new InvalidOperationException($"no case number in the receipt: {Said(replies)}");
@@ -127,13 +229,13 @@ internal static class LoadRun
             }
         }
 
-        async Task EchoAsync(TeamsChat chat, bool measure)
+        async Task EchoAsync(TeamsChat chat, int index, bool measure)
         {
             try
             {
                 for (var i = 0; i < echoTurns; i++)
                 {
-                    var replies = await TurnAsync(chat, chat.Message("hi"), "echo", measure);
+                    var replies = await TurnAsync(chat, chat.Message("hi"), "echo", index + i, measure);
                     if (replies.Count == 0)
                         throw new InvalidOperationException("no reply to hi");
                 }
@@ -144,10 +246,10 @@ internal static class LoadRun
             }
         }
 
-        async Task<IReadOnlyList<LoopbackChannel.CapturedActivity>> TurnAsync(TeamsChat chat, JObject activity, string step, bool measure)
+        async Task<IReadOnlyList<LoopbackChannel.CapturedActivity>> TurnAsync(TeamsChat chat, JObject activity, string step, int instance, bool measure)
         {
             var started = Stopwatch.GetTimestamp();
-            using var response = await bot.PostAsync(activity);
+            using var response = await bots[instance % bots.Count].PostAsync(activity);
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"{step}: HTTP {(int)response.StatusCode}");
@@ -163,6 +265,18 @@ internal static class LoadRun
             if (replies.Any(r => (r.Text ?? "").Contains("went wrong", StringComparison.Ordinal) || (r.Text ?? "").Contains("temporarily unavailable", StringComparison.Ordinal)))
                 throw new InvalidOperationException($"{step}: {replies.First(r => r.Text is not null).Text}");
             return replies;
+        }
+
+        // Each customer sends their own system's root, as they do: one shared certificate would make every file turn
+        // read every earlier case filed for it (the "already requested" check), which is another measurement.
+        static byte[] DistinctRoot(int index)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN=Load Root {index}-{Guid.NewGuid():N}, O=Contoso", key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            using var root = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(3));
+            return root.RawData;
         }
 
         static string Said(IEnumerable<LoopbackChannel.CapturedActivity> replies) =>
@@ -192,5 +306,15 @@ internal static class LoadRun
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
         }
+    }
+}
+
+/// <summary>Disposes every instance at the end of the run.</summary>
+internal sealed class Stopper(List<BotApp> bots) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var bot in bots)
+            await bot.DisposeAsync();
     }
 }

@@ -62,7 +62,7 @@ public sealed partial class CaseDesk(
 
             // First attempt, or a retry completing an attempt that crashed (or is still running elsewhere): every step
             // below is idempotent, and only one record can be created.
-            var stored = await StoreCertificatesAsync(certificates, claim.CaseNumber, $"{claim.CaseNumber}/", draft.FileName, draft.Certificates, draft.RequestId, cancellationToken).ConfigureAwait(false);
+            var stored = DescribeCertificates($"{claim.CaseNumber}/", draft.FileName, draft.Certificates);
             var now = timeProvider.GetUtcNow();
             var record = new SupportCase
             {
@@ -80,10 +80,14 @@ public sealed partial class CaseDesk(
                 Renews = CaseNumber.TryNormalize(draft.Renews ?? "", out var renews) ? renews : null,
                 History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null) { Kind = CaseEventKind.Filed }],
             };
-            await WriteIndexesAsync(cases, record, cancellationToken).ConfigureAwait(false);
+            // The certificates, the indexes and the staged event do not depend on each other, only the record (the
+            // commit point) depends on all of them: written at once, so a confirm waits for one round trip, not four.
             // Staged before the commit point, so that a committed case always has its event staged; an attempt that
             // fails or loses the race leaves a staged event without a record, which the outbox checks and skips.
-            await StageAsync(record, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(
+                StoreCertificatesAsync(certificates, claim.CaseNumber, stored, draft.Certificates, draft.RequestId, cancellationToken),
+                WriteIndexesAsync(cases, record, cancellationToken),
+                StageAsync(record, cancellationToken)).ConfigureAwait(false);
 
             var created = await BlobJson.TryWriteAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), record, Json, null, "file the case", cancellationToken).ConfigureAwait(false);
             if (created is { } etag)
@@ -417,7 +421,8 @@ public sealed partial class CaseDesk(
             return new CaseAnswer(given.Text, []) { Id = given.AnswerId };
         var certificates = await containers.CertificatesAsync(cancellationToken).ConfigureAwait(false);
         var answerId = Sha256Hex($"answer|{caseNumber}|{given.AnswerId}")[..32];
-        var stored = await StoreCertificatesAsync(certificates, caseNumber, $"{caseNumber}/answers/{answerId}/", given.FileName, given.Certificates, given.AnswerId, cancellationToken).ConfigureAwait(false);
+        var stored = DescribeCertificates($"{caseNumber}/answers/{answerId}/", given.FileName, given.Certificates);
+        await StoreCertificatesAsync(certificates, caseNumber, stored, given.Certificates, given.AnswerId, cancellationToken).ConfigureAwait(false);
         return new CaseAnswer(given.Text, stored) { Id = given.AnswerId };
     }
 
@@ -471,9 +476,8 @@ public sealed partial class CaseDesk(
 
     // ---- certificates and indexes ----
 
-    private static async Task<IReadOnlyList<CaseCertificate>> StoreCertificatesAsync(
-        BlobContainerClient certificates, string caseNumber, string prefix, string givenFileName, IReadOnlyList<CaseCertificateContent> contents, string requestId,
-        CancellationToken cancellationToken)
+    /// <summary>What is stored of each certificate, and under which blob name: known before anything is written.</summary>
+    private static List<CaseCertificate> DescribeCertificates(string prefix, string givenFileName, IReadOnlyList<CaseCertificateContent> contents)
     {
         var fileName = SanitizeFileName(givenFileName);
         var stored = new List<CaseCertificate>(contents.Count);
@@ -482,11 +486,22 @@ public sealed partial class CaseDesk(
             var certificate = contents[index];
             var sha256 = Convert.ToHexString(SHA256.HashData(certificate.Der));
             var name = $"{prefix}{index.ToString(CultureInfo.InvariantCulture)}.cer";
-            var blob = certificates.GetBlobClient(name);
+            stored.Add(new CaseCertificate(fileName, certificate.Role, certificate.Subject, certificate.Issuer, certificate.NotAfter, sha256, NormalizeThumbprint(certificate.Sha1), name));
+        }
+        return stored;
+    }
+
+    /// <summary>Uploads each certificate under its name, all at once; one already there from an earlier attempt must be the same.</summary>
+    private static Task StoreCertificatesAsync(
+        BlobContainerClient certificates, string caseNumber, IReadOnlyList<CaseCertificate> stored, IReadOnlyList<CaseCertificateContent> contents, string requestId,
+        CancellationToken cancellationToken) =>
+        Task.WhenAll(stored.Select(async (described, index) =>
+        {
+            var blob = certificates.GetBlobClient(described.BlobName);
             var metadata = new Dictionary<string, string>
             {
-                ["sha256"] = sha256,
-                ["filename"] = EncodeMetadata(fileName),
+                ["sha256"] = described.Sha256,
+                ["filename"] = EncodeMetadata(described.FileName),
                 ["casenumber"] = caseNumber,
             };
             var options = new BlobUploadOptions
@@ -497,19 +512,16 @@ public sealed partial class CaseDesk(
             };
             try
             {
-                await StorageFailures.Guard(certificates.Uri, () => blob.UploadAsync(BinaryData.FromBytes(certificate.Der), options, cancellationToken), "store a certificate", cancellationToken).ConfigureAwait(false);
+                await StorageFailures.Guard(certificates.Uri, () => blob.UploadAsync(BinaryData.FromBytes(contents[index].Der), options, cancellationToken), "store a certificate", cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 // Written by an earlier attempt of the same request: fine if it is the same certificate.
                 var properties = await StorageFailures.Guard(certificates.Uri, () => blob.GetPropertiesAsync(cancellationToken: cancellationToken), "check a stored certificate", cancellationToken).ConfigureAwait(false);
-                if (!properties.Value.Metadata.TryGetValue("sha256", out var storedSha) || !string.Equals(storedSha, sha256, StringComparison.OrdinalIgnoreCase))
+                if (!properties.Value.Metadata.TryGetValue("sha256", out var storedSha) || !string.Equals(storedSha, described.Sha256, StringComparison.OrdinalIgnoreCase))
                     throw new InvalidOperationException($"Request {requestId} was submitted before with different certificates; a changed request needs a new request id.", ex);
             }
-            stored.Add(new CaseCertificate(fileName, certificate.Role, certificate.Subject, certificate.Issuer, certificate.NotAfter, sha256, NormalizeThumbprint(certificate.Sha1), name));
-        }
-        return stored;
-    }
+        }));
 
     private static async Task WriteIndexesAsync(BlobContainerClient cases, SupportCase record, CancellationToken cancellationToken)
     {
@@ -517,14 +529,11 @@ public sealed partial class CaseDesk(
         var names = record.Certificates.Select(c => $"by-certificate/{tenant}/{c.Sha256}/{record.CaseNumber}")
             .Prepend($"by-requester/{record.Requester.Key()}/{record.CaseNumber}")
             .Distinct(StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            await StorageFailures.Guard(
+        await Task.WhenAll(names.Select(name => StorageFailures.Guard(
                 cases.Uri,
                 () => cases.GetBlobClient(name).UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken),
                 "index the case",
-                cancellationToken).ConfigureAwait(false);
-        }
+                cancellationToken))).ConfigureAwait(false);
     }
 
     private static async Task<List<string>> ListCaseNumbersAsync(BlobContainerClient cases, string prefix, CancellationToken cancellationToken, string suffix = "")

@@ -15,10 +15,12 @@ namespace CertTrustBot.Tests.Http;
 public sealed class LoopbackChannel : LoopbackServer
 {
     private readonly ConcurrentQueue<CapturedActivity> _captured = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<CapturedActivity>> _byConversation = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<CapturedActivity> _updates = new();
     private readonly ConcurrentQueue<CreatedConversation> _created = new();
     private readonly ConcurrentDictionary<string, int> _failing = new(StringComparer.Ordinal);
     private int _nextId;
+    private int _createdCount;
 
     public sealed record CapturedActivity(string ConversationId, string? ReplyToId, JObject Activity)
     {
@@ -49,7 +51,20 @@ public sealed class LoopbackChannel : LoopbackServer
     public IReadOnlyList<CreatedConversation> Created => [.. _created];
 
     /// <summary>Everything sent to one conversation so far, in order.</summary>
-    public IReadOnlyList<CapturedActivity> For(string conversationId) => [.. _captured.Where(c => c.ConversationId == conversationId)];
+    public IReadOnlyList<CapturedActivity> For(string conversationId) =>
+        _byConversation.TryGetValue(conversationId, out var captured) ? [.. captured] : [];
+
+    /// <summary>
+    /// False for a long load run: activities are kept only per conversation until <see cref="Forget"/>, and created
+    /// conversations and updates are counted (<see cref="CreatedCount"/>) but not kept, so the run's own memory stays flat.
+    /// </summary>
+    public bool KeepAll { get; set; } = true;
+
+    /// <summary>How many conversations the bot created (new staff threads), kept or not.</summary>
+    public int CreatedCount => Volatile.Read(ref _createdCount);
+
+    /// <summary>Drops what was captured for a finished conversation (with <see cref="KeepAll"/> false).</summary>
+    public void Forget(string conversationId) => _byConversation.TryRemove(conversationId, out _);
 
     /// <summary>Answers 500 to everything sent to this conversation until <see cref="Heal"/>; counts the refusals.</summary>
     public void Fail(string conversationId) => _failing[conversationId] = 0;
@@ -78,7 +93,9 @@ public sealed class LoopbackChannel : LoopbackServer
                 return Results.StatusCode(StatusCodes.Status500InternalServerError);
             var activityId = $"17329{Interlocked.Increment(ref _nextId):D8}";
             var created = new CreatedConversation(parameters, $"{channel};messageid={activityId}", activityId);
-            _created.Enqueue(created);
+            Interlocked.Increment(ref _createdCount);
+            if (KeepAll)
+                _created.Enqueue(created);
             return Results.Json(new { id = created.ConversationId, activityId });
         });
         app.MapPost("/v3/conversations/{conversationId}/activities/{replyToId?}", async (HttpContext context) =>
@@ -90,7 +107,10 @@ public sealed class LoopbackChannel : LoopbackServer
             var activity = JObject.Parse(await reader.ReadToEndAsync());
             if (Failing(conversationId))
                 return Results.StatusCode(StatusCodes.Status500InternalServerError);
-            _captured.Enqueue(new CapturedActivity(conversationId, replyToId, activity));
+            var captured = new CapturedActivity(conversationId, replyToId, activity);
+            if (KeepAll)
+                _captured.Enqueue(captured);
+            _byConversation.GetOrAdd(conversationId, _ => new ConcurrentQueue<CapturedActivity>()).Enqueue(captured);
             return Results.Json(new { id = $"reply-{Interlocked.Increment(ref _nextId)}" });
         });
         app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", async (HttpContext context) =>
@@ -101,7 +121,8 @@ public sealed class LoopbackChannel : LoopbackServer
             var activity = JObject.Parse(await reader.ReadToEndAsync());
             if (Failing(conversationId))
                 return Results.StatusCode(StatusCodes.Status500InternalServerError);
-            _updates.Enqueue(new CapturedActivity(conversationId, activityId, activity));
+            if (KeepAll)
+                _updates.Enqueue(new CapturedActivity(conversationId, activityId, activity));
             return Results.Json(new { id = activityId });
         });
     }
