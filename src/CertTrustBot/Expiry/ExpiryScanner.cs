@@ -38,11 +38,13 @@ public sealed partial class ExpiryScanner(
             {
                 await RunOnceAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping: a storage call cut short by the shutdown may fail as a timeout or "unavailable" rather than
+                // a cancellation; nothing is half done, so end quietly instead of failing the host's stop (as the dispatcher).
                 return;
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
             {
                 // Storage down, or something unforeseen: nothing was half done (each reminder is one conditional write),
                 // so log and look again at the next scan rather than stop the host.
