@@ -4,6 +4,7 @@ using CertTrustBot.Cases.Events;
 using CertTrustBot.Cases.Webhooks;
 using CertTrustBot.Conversation;
 using CertTrustBot.Endpoints;
+using CertTrustBot.Expiry;
 using CertTrustBot.Hosting;
 using CertTrustBot.Slack;
 using CertTrustBot.Staff;
@@ -19,6 +20,7 @@ builder.Services.AddCaseWebhook(builder.Configuration);
 builder.Services.AddConversation();
 builder.Services.AddEndpointCheck();
 builder.Services.AddStaffDesk();
+builder.Services.AddExpiryWatch();
 builder.AddTeamsBot();
 builder.AddSlackApp();
 

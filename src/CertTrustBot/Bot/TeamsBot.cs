@@ -46,9 +46,7 @@ public sealed partial class TeamsBot(
         if (TurnInputReader.ChatKindOf(activity) == ChatKind.Channel && activity.Value is null && activity.Text is { Length: > 0 and <= TextMessage.MaxLength }
             && await staffCommands.TryRunAsync(activity.RemoveRecipientMention() ?? activity.Text, StafferOf(activity), CancellationToken.None) is { } answer)
         {
-            var message = MessageFactory.Text(answer);
-            message.TextFormat = TextFormatTypes.Markdown;
-            await turnContext.SendActivityAsync(message, CancellationToken.None);
+            await turnContext.SendActivityAsync(replies.Render(answer), CancellationToken.None);
             return;
         }
 

@@ -245,7 +245,7 @@ public static class CardContent
         var installed = CaseTransitions.Installed(c);
         var environments = string.Join(", ", c.Environments.Select(e =>
             installed.Contains(e, StringComparer.OrdinalIgnoreCase) && c.Status != CaseStatus.Installed ? $"{e} ✓ installed" : e));
-        var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected);
+        var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected or CaseStatus.Removed);
         var question = c.Status == CaseStatus.NeedsInformation
             ? c.History.LastOrDefault(e => e.Kind == CaseEventKind.QuestionAsked)?.Note ?? ""
             : "";
@@ -276,6 +276,7 @@ public static class CardContent
         CaseStatus.Installed => ("Installed", "good"),
         CaseStatus.NeedsInformation => ("Needs information from you", "warning"),
         CaseStatus.Rejected => ("Rejected", "attention"),
+        CaseStatus.Removed => ("Removed", "good"),
         _ => (status.ToString(), "default"),
     };
 

@@ -18,11 +18,13 @@ public static class CardNames
     public const string Error = "error";
     public const string StaffCase = "staff-case";
     public const string CaseUpdate = "case-update";
+    public const string ExpiryReminder = "expiry-reminder";
+    public const string CertificateList = "certificate-list";
     public const string RootNeeded = "root-needed";
     public const string Finished = "finished";
 
     public static IReadOnlyList<string> All { get; } =
-        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error, StaffCase, CaseUpdate, RootNeeded, Finished];
+        [Welcome, CertificateReport, EnvironmentPicker, Confirmation, CaseReceipt, Status, Error, StaffCase, CaseUpdate, RootNeeded, Finished, ExpiryReminder, CertificateList];
 }
 
 /// <summary>The <c>action</c> values the cards' submit buttons carry, and the ids of the picker's inputs.</summary>
@@ -46,6 +48,12 @@ public static class CardActions
 
     /// <summary>Keys of <see cref="RequestTrust"/>'s data.</summary>
     public const string HostKey = "host";
+
+    /// <summary>The expiry reminder's buttons; they carry <see cref="CaseNumberKey"/> (and the snooze <see cref="Sha256Key"/>).</summary>
+    public const string Renew = "expiry.renew";
+    public const string Remove = "expiry.remove";
+    public const string Snooze = "expiry.snooze";
+    public const string CaseNumberKey = "caseNumber";
     public const string Sha256Key = "sha256";
 
     /// <summary>Input ids of the environment picker.</summary>
@@ -308,6 +316,18 @@ public sealed record StaffCaseCardData(
     public bool HasEarlier { get; init; }
 
     public string Earlier { get; init; } = "";
+
+    /// <summary>A removal ("remove … from …"), or a renewal ("renews CT-…: the old one can be removed once this is in").</summary>
+    public bool HasTask { get; init; }
+
+    public string Task { get; init; } = "";
+
+    /// <summary>"Mark installed", or "Mark removed" for a removal case; the label of its environment choice; the fact's title.</summary>
+    public string InstallTitle { get; init; } = "Mark installed";
+
+    public string InstallLabel { get; init; } = "Installed on every front-end server of";
+
+    public string InstalledTitle { get; init; } = "Installed in";
 }
 
 /// <summary>What the customer is told in their chat when staff change their case.</summary>
@@ -324,3 +344,42 @@ public sealed record CaseUpdateCardData(
     string Environments,
     string Certificates,
     MarkdownText Hint);
+
+/// <summary>
+/// An expiry reminder in the requester's chat: which certificate, where, when it expires, the last day to ask, and
+/// what to do (Request renewal, No longer needed, Remind me later).
+/// </summary>
+/// <param name="Color">warning, or attention once expired or past the last day to ask.</param>
+public sealed record ExpiryReminderCardData(
+    string CaseNumber,
+    string Headline,
+    string Color,
+    string Message,
+    string Subject,
+    string Environments,
+    string Expires,
+    string DaysLeft,
+    string LastDayToAsk,
+    string Sha1,
+    string Sha256,
+    bool CanSnooze);
+
+/// <summary>One installed certificate in a list (the customer's <c>my certificates</c>, the staff's <c>expiring</c> and digest).</summary>
+public sealed record CertificateListItem(
+    string CaseNumber,
+    string Subject,
+    string Environments,
+    string Expires,
+    string DaysLeft,
+    string DaysLeftColor,
+    string LastDayToAsk,
+    bool HasCustomer,
+    string Customer,
+    bool HasNote,
+    string Note);
+
+public sealed record CertificateListCardData(
+    string Title,
+    bool HasItems,
+    IReadOnlyList<CertificateListItem> Items,
+    MarkdownText Note);

@@ -37,7 +37,7 @@ public static class StaffCaseContent
         var (statusText, statusColor) = CardContent.StatusOf(c.Status);
         var installed = CaseTransitions.Installed(c);
         var remaining = CaseTransitions.Remaining(c, []);
-        var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected);
+        var open = c.Status is not (CaseStatus.Installed or CaseStatus.Rejected or CaseStatus.Removed);
         // A large bundle: the roots (what goes to Trusted Root) first, then the rest, up to the card's share (see CardContent);
         // certificates the customer sent as answers come after the case's own.
         var all = AllCertificates(c);
@@ -110,8 +110,25 @@ public static class StaffCaseContent
                 : "",
             HasEarlier = earlier > 0,
             Earlier = earlier > 0 ? string.Create(CultureInfo.InvariantCulture, $"… {earlier} earlier event{(earlier == 1 ? "" : "s")}") : "",
+            HasTask = c.Kind == CaseKind.Removal || c.Renews is not null,
+            Task = Task(c),
+            InstallTitle = c.Kind == CaseKind.Removal ? "Mark removed" : "Mark installed",
+            InstallLabel = c.Kind == CaseKind.Removal ? "Removed from every front-end server of" : "Installed on every front-end server of",
+            InstalledTitle = c.Kind == CaseKind.Removal ? "Removed from" : "Installed in",
         };
     }
+
+    // What this case asks of the staff beyond "install": a removal, or a renewal whose old certificate goes afterwards.
+    private static string Task(SupportCase c) => c switch
+    {
+        { Kind: CaseKind.Removal } => $"Remove: take {(c.Certificates.Count == 1 ? "this certificate" : "these certificates")} (SHA-1 " +
+            string.Join(", ", c.Certificates.Select(cert => CardContent.Grouped(cert.Sha1))) +
+            $", as Windows shows it) out of the Trusted Root store of every front-end server of {Words.Join(c.Environments)}. " +
+            $"It was installed by {c.Removes}; the customer no longer needs it.",
+        { Renews: { } renews } => $"Renews {renews}: this certificate replaces the one {renews} installed. Once it is in, the old certificate can be removed " +
+            "(the customer is reminded of that and can ask for it with one click).",
+        _ => "",
+    };
 
     /// <summary>The latest events of a case (at most <see cref="MaxHistoryShown"/>), oldest first; <paramref name="earlier"/>: how many are left out.</summary>
     public static IReadOnlyList<HistoryItem> History(SupportCase c, out int earlier)
@@ -134,6 +151,9 @@ public static class StaffCaseContent
         CaseEventKind.Answered => Answered(e.Answer),
         CaseEventKind.Installed => $"installed in {Words.Join(e.Environments)}",
         CaseEventKind.Rejected => $"rejected the case: {e.Note}",
+        CaseEventKind.Removed => $"removed from {Words.Join(e.Environments)}",
+        CaseEventKind.Reminded when e.Reminder is { } r => $"reminded the customer: expires {CardContent.Date(r.NotAfter)}, last day to ask {CardContent.Date(r.LastDayToAsk)}",
+        CaseEventKind.Snoozed when e.Reminder is { Until: { } until } => $"asked to be reminded again on {CardContent.Date(until)}",
         _ => $"set the status to {CaseDesk.Describe(e.Status)}",
     };
 

@@ -77,6 +77,7 @@ public sealed partial class CaseDesk(
                 Status = CaseStatus.Submitted,
                 ConversationReference = draft.ConversationReference,
                 ConversationKey = draft.ConversationKey,
+                Renews = CaseNumber.TryNormalize(draft.Renews ?? "", out var renews) ? renews : null,
                 History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null) { Kind = CaseEventKind.Filed }],
             };
             // The certificates, the indexes and the staged event do not depend on each other, only the record (the
@@ -144,6 +145,123 @@ public sealed partial class CaseDesk(
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
             throw StorageFailures.Unavailable("look up the request's case", ex);
+        }
+    }
+
+    /// <summary>
+    /// Files a removal case: take the certificates <paramref name="draft"/>'s case installed out of the Trusted Root
+    /// stores of the given environments. No certificate is stored again: the removal case names the same blobs.
+    /// Idempotent on <see cref="RemovalDraft.RequestId"/>, like <see cref="SubmitAsync"/>.
+    /// </summary>
+    /// <exception cref="StorageUnavailableException">Storage did not answer; nothing of the case is visible.</exception>
+    public async Task<SupportCase> FileRemovalAsync(RemovalDraft draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentException.ThrowIfNullOrWhiteSpace(draft.RequestId, nameof(draft));
+        if (draft.Environments.Count == 0)
+            throw new ArgumentException("A removal needs at least one environment.", nameof(draft));
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var claim = await ClaimAsync(cases, draft.RequestId, cancellationToken).ConfigureAwait(false);
+            var existing = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+                return EnsureSameRequest(existing, draft.RequestId);
+
+            var now = timeProvider.GetUtcNow();
+            var original = draft.Original;
+            var record = new SupportCase
+            {
+                CaseNumber = claim.CaseNumber,
+                RequestId = draft.RequestId,
+                Kind = CaseKind.Removal,
+                Removes = original.CaseNumber,
+                Requester = draft.Requester,
+                Environments = draft.Environments,
+                HostName = original.HostName,
+                Certificates = original.Certificates,
+                Findings = [],
+                CreatedAt = now,
+                Status = CaseStatus.Submitted,
+                ConversationReference = draft.ConversationReference,
+                ConversationKey = draft.ConversationKey,
+                History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null) { Kind = CaseEventKind.Filed }],
+            };
+            await WriteIndexesAsync(cases, record, cancellationToken).ConfigureAwait(false);
+            await StageAsync(record, cancellationToken).ConfigureAwait(false);
+            if (await BlobJson.TryWriteAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), record, Json, null, "file the removal", cancellationToken).ConfigureAwait(false) is { } etag)
+            {
+                LogSubmitted(logger, record.CaseNumber, record.RequestId, record.Certificates.Count);
+                Committed(record);
+                return record with { ETag = etag.ToString() };
+            }
+
+            var winner = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false)
+                ?? throw new StorageUnavailableException($"The record of case {claim.CaseNumber} was reported to exist but could not be read; retry.");
+            return EnsureSameRequest(winner, draft.RequestId);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("file the removal", ex);
+        }
+    }
+
+    /// <summary>Every case of the tenant (through the certificate index, which holds each case of the tenant), in case-number order.</summary>
+    public async Task<IReadOnlyList<SupportCase>> ListForTenantAsync(string? tenantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var tenant = TenantKey(tenantId);
+            var prefix = $"by-certificate/{tenant}/";
+            var numbers = new List<string>();
+            await StorageFailures.Guard(
+                cases.Uri,
+                async () =>
+                {
+                    await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+                    {
+                        var slash = item.Name.LastIndexOf('/');
+                        if (CaseNumber.TryNormalize(item.Name[(slash + 1)..], out var number))
+                            numbers.Add(number);
+                    }
+                },
+                "list the tenant's cases",
+                cancellationToken).ConfigureAwait(false);
+            var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
+            return records.Values.Where(r => TenantKey(r.Requester.TenantId) == tenant).OrderBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("list the tenant's cases", ex);
+        }
+    }
+
+    /// <summary>Every case record, in case-number order (the expiry watch reads them all at each scan).</summary>
+    public async Task<IReadOnlyList<SupportCase>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var cases = await containers.CasesAsync(cancellationToken).ConfigureAwait(false);
+            var numbers = new List<string>();
+            await StorageFailures.Guard(
+                cases.Uri,
+                async () =>
+                {
+                    await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = "records/" }, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (item.Name.EndsWith(".json", StringComparison.Ordinal) && CaseNumber.TryNormalize(item.Name["records/".Length..^".json".Length], out var number))
+                            numbers.Add(number);
+                    }
+                },
+                "list all cases",
+                cancellationToken).ConfigureAwait(false);
+            var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
+            return records.Values.OrderBy(r => r.CaseNumber, StringComparer.Ordinal).ToList();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
+        {
+            throw StorageFailures.Unavailable("list all cases", ex);
         }
     }
 
@@ -217,7 +335,7 @@ public sealed partial class CaseDesk(
                 var numbers = await ListCaseNumbersAsync(cases, $"by-certificate/{tenant}/{thumbprint}/", cancellationToken).ConfigureAwait(false);
                 var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
                 var match = records.Values
-                    .Where(r => TenantKey(r.Requester.TenantId) == tenant)
+                    .Where(r => TenantKey(r.Requester.TenantId) == tenant && r.Kind == CaseKind.Install)
                     .Where(r => r.Certificates.Any(c => string.Equals(c.Sha256, thumbprint, StringComparison.OrdinalIgnoreCase)))
                     .Select(r => (Case: r, Environments: wanted.Count == 0 ? r.Environments : (IReadOnlyList<string>)r.Environments.Where(wanted.Contains).ToList()))
                     .Where(m => m.Environments.Count > 0)
@@ -275,6 +393,7 @@ public sealed partial class CaseDesk(
                     Kind = draft.Kind,
                     Environments = draft.Environments,
                     Answer = answer,
+                    Reminder = draft.Reminder,
                 };
                 var updated = current with { Status = status, UpdatedAt = now, History = [.. current.History, happened] };
                 // Staged before the conditional write, as in SubmitAsync: an event that commits was always staged.

@@ -10,6 +10,19 @@ public enum CaseStatus
     Installed,
     NeedsInformation,
     Rejected,
+
+    /// <summary>A removal case is done: the certificate is out of the Trusted Root stores of its environments.</summary>
+    Removed,
+}
+
+/// <summary>What a case asks the support staff to do.</summary>
+public enum CaseKind
+{
+    /// <summary>Add the certificate to the Trusted Root stores (a new request, or a renewal).</summary>
+    Install,
+
+    /// <summary>Take an installed certificate out of the Trusted Root stores (see <see cref="SupportCase.Removes"/>).</summary>
+    Removal,
 }
 
 /// <summary>Who filed the case, as the channel identified them.</summary>
@@ -56,7 +69,21 @@ public sealed record CaseDraft(
 {
     /// <summary>The key of the customer's conversation state, so that a staff question can wait there for the answer.</summary>
     public string? ConversationKey { get; init; }
+
+    /// <summary>The case this request renews (started from an expiry reminder's Request renewal), if any.</summary>
+    public string? Renews { get; init; }
 }
+
+/// <summary>What the conversation hands the case desk to file a removal (see <see cref="CaseDesk.FileRemovalAsync"/>).</summary>
+/// <param name="Original">The case that installed the certificates.</param>
+/// <param name="Environments">Where to remove them from: where they are installed now.</param>
+public sealed record RemovalDraft(
+    string RequestId,
+    Requester Requester,
+    SupportCase Original,
+    IReadOnlyList<string> Environments,
+    string ConversationReference,
+    string? ConversationKey);
 
 /// <summary>A certificate to store: its details and normalised DER bytes.</summary>
 public sealed record CaseCertificateContent(
@@ -84,6 +111,15 @@ public sealed record SupportCase
 
     /// <summary>The key of the customer's conversation state (null in records filed before it was kept).</summary>
     public string? ConversationKey { get; init; }
+
+    /// <summary>Install (the default, also for records written before removals existed) or Removal.</summary>
+    public CaseKind Kind { get; init; }
+
+    /// <summary>For a renewal: the case whose certificate this one replaces (the old one can be removed once this is in).</summary>
+    public string? Renews { get; init; }
+
+    /// <summary>For a removal: the case that installed the certificates to take out again.</summary>
+    public string? Removes { get; init; }
 
     /// <summary>When the status last changed; null until the support desk first touches the case.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
@@ -119,6 +155,15 @@ public enum CaseEventKind
 
     /// <summary>Support staff rejected the case (<see cref="CaseEvent.Note"/> is the reason).</summary>
     Rejected,
+
+    /// <summary>A removal case: removed from <see cref="CaseEvent.Environments"/> (some or all of its environments).</summary>
+    Removed,
+
+    /// <summary>The requester was reminded that a certificate of this (installed) case expires (<see cref="CaseEvent.Reminder"/>).</summary>
+    Reminded,
+
+    /// <summary>The requester asked to be reminded later (<see cref="CaseEvent.Reminder"/> says until when).</summary>
+    Snoozed,
 }
 
 /// <summary>One step in a case's life: what happened, who did it when, and the status it left the case in.</summary>
@@ -133,7 +178,26 @@ public sealed record CaseEvent(DateTimeOffset At, CaseStatus Status, string Acto
 
     /// <summary>For <see cref="CaseEventKind.Answered"/>: what the customer sent, after the same checks as any request.</summary>
     public CaseAnswer? Answer { get; init; }
+
+    /// <summary>For <see cref="CaseEventKind.Reminded"/> and <see cref="CaseEventKind.Snoozed"/>: which certificate, which reminder.</summary>
+    public ExpiryReminder? Reminder { get; init; }
 }
+
+/// <summary>
+/// An expiry reminder as recorded on the case that installed the certificate. <paramref name="Key"/> names the
+/// (certificate, environment set, reminder day) it stands for: the record holding it is what makes it sent at most once.
+/// </summary>
+/// <param name="Key">"{SHA-256}|{environments}|{day}", day being "d60", "expired" or "snooze-{until}".</param>
+/// <param name="DaysBefore">The reminder day (days before the last day to ask); null for the final notice and after a snooze.</param>
+/// <param name="Until">For <see cref="CaseEventKind.Snoozed"/>: when to remind again.</param>
+public sealed record ExpiryReminder(
+    string Key,
+    string Sha256,
+    IReadOnlyList<string> Environments,
+    DateTimeOffset NotAfter,
+    DateTimeOffset LastDayToAsk,
+    int? DaysBefore,
+    DateTimeOffset? Until = null);
 
 /// <summary>A customer's answer to a staff question: text, and certificates (stored as normalised DER like a case's own).</summary>
 public sealed record CaseAnswer(string? Text, IReadOnlyList<CaseCertificate> Certificates)
@@ -148,6 +212,8 @@ public sealed record CaseEventDraft(CaseEventKind Kind, string Actor, string? No
     public IReadOnlyList<string> Environments { get; init; } = [];
 
     public CaseAnswerDraft? Answer { get; init; }
+
+    public ExpiryReminder? Reminder { get; init; }
 }
 
 /// <summary>A customer's answer as the conversation checked it: text, and certificates to store (normalised DER).</summary>

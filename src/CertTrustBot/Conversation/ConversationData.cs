@@ -58,6 +58,9 @@ public sealed record ConversationData
 
     public string? HostName { get; set; }
 
+    /// <summary>For a renewal (started from an expiry reminder): the case whose certificate the new one replaces.</summary>
+    public string? Renews { get; set; }
+
     /// <summary>The RequestId of the last case submitted from this conversation, so a second confirm is recognised.</summary>
     public string? LastRequestId { get; set; }
 

@@ -50,6 +50,31 @@ public sealed record SubmitCase(CaseDraft Draft) : ConversationEffect;
 /// <summary>Look up the requester's cases, or one case by number.</summary>
 public sealed record ShowStatus(Requester Requester, string? CaseNumber) : ConversationEffect;
 
+/// <summary>What the customer asked of their installed certificates.</summary>
+public enum InventoryPurpose
+{
+    /// <summary>"my certificates": list them.</summary>
+    List,
+
+    /// <summary>"Request renewal" on a reminder: start a request prefilled from the case.</summary>
+    Renew,
+
+    /// <summary>"No longer needed" or "remove CT-…": file a removal case.</summary>
+    Remove,
+
+    /// <summary>"Remind me later" on a reminder.</summary>
+    Snooze,
+}
+
+/// <summary>Read the cases of the requester's tenant (the inventory is derived from them) for <paramref name="Purpose"/>.</summary>
+public sealed record LookUpInventory(Requester Requester, InventoryPurpose Purpose, string? CaseNumber = null, string? Sha256 = null) : ConversationEffect;
+
+/// <summary>File a removal case.</summary>
+public sealed record FileRemoval(RemovalDraft Draft) : ConversationEffect;
+
+/// <summary>Record "remind me later" on the installing case.</summary>
+public sealed record RecordSnooze(string CaseNumber, ExpiryReminder Snooze, string Actor) : ConversationEffect;
+
 /// <summary>Add the customer's checked answer to the case whose question it answers.</summary>
 public sealed record AnswerQuestion(PendingQuestion Question, CaseAnswerDraft Answer) : ConversationEffect;
 
@@ -71,6 +96,15 @@ public sealed record CasesFound(IReadOnlyList<SupportCase> Cases, string? CaseNu
 
 /// <summary>What the case desk did with an answer (recorded, or the case no longer waits for one).</summary>
 public sealed record QuestionAnswered(CaseEventResult Result, AnswerQuestion Effect) : EffectOutcome;
+
+/// <summary>The cases of the requester's tenant, for <see cref="LookUpInventory"/>.</summary>
+public sealed record InventoryFound(IReadOnlyList<SupportCase> Cases, LookUpInventory Effect) : EffectOutcome;
+
+/// <summary>The removal case filed (or the one filed before for the same request).</summary>
+public sealed record RemovalFiled(SupportCase Case) : EffectOutcome;
+
+/// <summary>What the case desk did with "remind me later".</summary>
+public sealed record SnoozeRecorded(CaseEventResult Result, RecordSnooze Effect) : EffectOutcome;
 
 /// <summary>Storage did not answer; the effect had no visible result and may be retried.</summary>
 public sealed record StorageUnavailable(ConversationEffect Effect) : EffectOutcome

@@ -29,13 +29,16 @@ public sealed partial class ConversationFlow
     private readonly EnvironmentCatalog _environments;
     private readonly SupportDeskOptions _supportDesk;
     private readonly Func<string> _newRequestId;
+    private readonly Expiry.ExpiryWatch _expiry;
 
     /// <param name="newRequestId">Makes the RequestId of a new request; a random GUID by default (tests pass their own).</param>
-    public ConversationFlow(EnvironmentCatalog environments, SupportDeskOptions supportDesk, Func<string>? newRequestId = null)
+    /// <param name="expiry">The expiry watch's settings (reminder days, margin, snooze); the defaults when null.</param>
+    public ConversationFlow(EnvironmentCatalog environments, SupportDeskOptions supportDesk, Func<string>? newRequestId = null, Expiry.ExpiryOptions? expiry = null)
     {
         _environments = environments ?? throw new ArgumentNullException(nameof(environments));
         _supportDesk = supportDesk ?? throw new ArgumentNullException(nameof(supportDesk));
         _newRequestId = newRequestId ?? (() => Guid.NewGuid().ToString("N"));
+        _expiry = new Expiry.ExpiryWatch(expiry ?? new Expiry.ExpiryOptions(), supportDesk);
     }
 
     /// <summary>When the support desk expects to have installed a certificate requested at <paramref name="requestedAt"/>.</summary>
@@ -83,6 +86,9 @@ public sealed partial class ConversationFlow
             QuestionAnswered answered => OnAnswered(state, answered),
             EndpointChecked endpoint => OnEndpointChecked(state, endpoint.Endpoint, facts),
             CasesFound found => OnCasesFound(state, found, facts),
+            InventoryFound inventory => OnInventory(state, inventory, facts),
+            RemovalFiled removal => OnRemovalFiled(state, removal.Case),
+            SnoozeRecorded snoozed => OnSnoozed(state, snoozed),
             StorageUnavailable unavailable => OnStorageUnavailable(state, unavailable),
             _ => throw new ArgumentException($"Unknown outcome {outcome.GetType().Name}.", nameof(outcome)),
         };
@@ -99,6 +105,8 @@ public sealed partial class ConversationFlow
         CheckHost,
         Status,
         Cancel,
+        Certificates,
+        Remove,
     }
 
     // Both run on message text, so both are linear in it: the non-backtracking engine (see PastedPem). A backtracking
@@ -122,6 +130,8 @@ public sealed partial class ConversationFlow
             "check" or "check certificate" or "check a certificate" => (Command.Check, ""),
             "status" or "my cases" or "cases" => (Command.Status, ""),
             "cancel" or "stop" or "quit" or "abort" => (Command.Cancel, ""),
+            "my certificates" or "certificates" or "my certs" or "installed" => (Command.Certificates, ""),
+            _ when words[0] == "remove" => (Command.Remove, string.Join(' ', words[1..])),
             _ when words[0] == "status" => (Command.Status, string.Join(' ', words[1..])),
             _ when words[0] == "check" && words.Length == 2 => (Command.CheckHost, words[1]),
             _ when words.Length == 1 && CaseNumber.IsMatch(phrase) => (Command.Status, phrase),
@@ -184,6 +194,10 @@ public sealed partial class ConversationFlow
             Command.CheckHost => CheckHost(state, argument),
             Command.Status => Status(state, argument, facts),
             Command.Cancel => Cancel(state),
+            Command.Certificates => Inventory(state, InventoryPurpose.List, null, null, facts),
+            Command.Remove when !CaseNumber.IsMatch(argument) => Say(state,
+                $"“{Markdown.Literal(argument)}” is not a case number. Write **remove CT-000042** with the case that installed the certificate; **my certificates** lists them."),
+            Command.Remove => Inventory(state, InventoryPurpose.Remove, argument.ToUpperInvariant(), null, facts),
             _ => NotUnderstood(state, facts),
         };
     }
@@ -210,6 +224,7 @@ public sealed partial class ConversationFlow
             new("check", new("Get a report on a certificate; nothing is stored.")),
             new("check api.example.com", new("See which certificate a server presents, and which one your servers need to trust.")),
             new("status", new("See your cases; **status CT-000042** shows one case.")),
+            new("my certificates", new("See your installed certificates: where, when they expire, the last day to ask for a new one.")),
             new("cancel", new("Stop the request in progress; nothing is stored.")),
         ];
         var inProgress = InProgress(state);
@@ -373,6 +388,13 @@ public sealed partial class ConversationFlow
                     MissingRoot = null,
                     RootWaived = false,
                 };
+                // A renewal knows its environments and host already (the old case's): straight to the confirmation,
+                // through the same check with them as any request.
+                if (waiting.Renews is not null && waiting.Environments.Count > 0)
+                {
+                    return new FlowResult(waiting, [.. Replacing(state, check.FileName), reportCard], new CheckCertificate(
+                        check.FileName, PendingBundle(waiting), waiting.HostName, waiting.Environments, CheckPurpose.Confirmation));
+                }
                 return new FlowResult(waiting, [.. Replacing(state, check.FileName), reportCard, Picker(waiting, null, null)]);
 
             case CheckPurpose.Confirmation or CheckPurpose.Submission when report.Verdict == Verdict.Block:
@@ -647,6 +669,13 @@ public sealed partial class ConversationFlow
             CardActions.Cancel => CancelFromCard(state, requestId),
             CardActions.Environments => OnEnvironments(state, action.Values, requestId, facts),
             CardActions.Confirm => OnConfirm(state, requestId),
+            CardActions.Renew or CardActions.Remove or CardActions.Snooze when
+                !action.Values.TryGetValue(CardActions.CaseNumberKey, out var number) || !CaseNumber.IsMatch(number) =>
+                Say(state, "That button carries no case number; it may be from an older version of a card. Type **my certificates** to see yours."),
+            CardActions.Renew => Inventory(state, InventoryPurpose.Renew, action.Values[CardActions.CaseNumberKey].ToUpperInvariant(), null, facts),
+            CardActions.Remove => Inventory(state, InventoryPurpose.Remove, action.Values[CardActions.CaseNumberKey].ToUpperInvariant(), null, facts),
+            CardActions.Snooze => Inventory(state, InventoryPurpose.Snooze, action.Values[CardActions.CaseNumberKey].ToUpperInvariant(),
+                action.Values.GetValueOrDefault(CardActions.Sha256Key), facts),
             CardActions.RequestTrust => RequestTrust(state, action.Values, facts),
             CardActions.FileAnyway => FileAnyway(state, requestId),
             _ => Say(state, "I didn't recognise that button; it may be from an older version of a card. Type **help** to see what I can do."),
@@ -800,6 +829,7 @@ public sealed partial class ConversationFlow
         facts.ConversationReference)
     {
         ConversationKey = facts.ConversationKey,
+        Renews = state.Renews,
     };
 
     // ---- Case desk outcomes ------------------------------------------------------------------------------------
@@ -822,6 +852,9 @@ public sealed partial class ConversationFlow
                 new(new("Support staff add the certificate to the Trusted Root store of every front-end server of these environments.")),
                 new(new("I'll tell you here when it's installed, or if they need anything from you.")),
                 new(new($"Type **status {submitted.CaseNumber}** at any time to see where it stands.")),
+                .. submitted.Renews is { } renews
+                    ? new[] { new NextStepItem(new($"This renews **{renews}**: once the new certificate is in, I stop reminding you about the old one, and you can ask for its removal with **remove {renews}**.")) }
+                    : [],
             ]);
         return new FlowResult(next, [new ReplaceUsedCard(Confirmed(submitted)), new CardReply(CardNames.CaseReceipt, data,
             $"Case {submitted.CaseNumber} opened; expected by {CardContent.Date(expected)}.")]);
@@ -863,6 +896,111 @@ public sealed partial class ConversationFlow
         return supportCase.Requester.UserId == requester.UserId;
     }
 
+    // ---- Installed certificates: my certificates, renewal, removal, remind me later -----------------------------
+
+    private static FlowResult Inventory(ConversationData state, InventoryPurpose purpose, string? caseNumber, string? sha256, TurnFacts facts)
+    {
+        if (facts.ChatKind != ChatKind.Personal)
+            return Say(state, "Ask me about your certificates in our 1:1 chat, so that they aren't shown to others here.");
+        return new FlowResult(state, [], new LookUpInventory(facts.User, purpose, caseNumber, sha256));
+    }
+
+    private FlowResult OnInventory(ConversationData state, InventoryFound found, TurnFacts facts)
+    {
+        var visible = found.Cases.Where(c => IsVisibleTo(c, facts.User)).ToList();
+        var inventory = Expiry.ExpiryWatch.Inventory(visible);
+        var now = facts.Clock.GetUtcNow();
+        var effect = found.Effect;
+        if (effect.Purpose == InventoryPurpose.List)
+        {
+            return new FlowResult(state, [ExpiryContent.List("Your installed certificates", inventory, _expiry, now, showCustomer: false,
+                "You have no installed certificates yet. Send **new request** to ask for one.")]);
+        }
+
+        var number = effect.CaseNumber ?? "";
+        var entries = inventory.Where(e => e.Case.CaseNumber == number).ToList();
+        if (entries.Count == 0)
+        {
+            var known = visible.FirstOrDefault(c => c.CaseNumber == number);
+            return Say(state, known switch
+            {
+                null => $"I couldn't find **{number}** among your cases. Type **my certificates** to see your installed certificates.",
+                { Kind: CaseKind.Removal } => $"**{number}** is itself a removal; name the case that installed the certificate. Type **my certificates** to see them.",
+                _ => $"The certificate of **{number}** is not installed anywhere now ({CaseDesk.Describe(known.Status).ToLowerInvariant()}), so there is nothing to " +
+                     (effect.Purpose == InventoryPurpose.Remove ? "remove." : effect.Purpose == InventoryPurpose.Renew ? "renew: send **new request** for a new certificate." : "remind you about."),
+            });
+        }
+
+        var entry = entries.MinBy(e => e.NotAfter)!;
+        switch (effect.Purpose)
+        {
+            case InventoryPurpose.Remove when entry.RemovalCase is { } removal:
+                return Say(state, $"Its removal was requested already: **{removal}**. Type **status {removal}** to see where it stands.");
+            case InventoryPurpose.Remove:
+                var environments = entry.Environments;
+                // One removal per (case, environments): asking again finds the same case, unless the last was rejected.
+                var rejected = found.Cases.Count(c => c.Kind == CaseKind.Removal && c.Removes == number && c.Status == CaseStatus.Rejected);
+                var draft = new RemovalDraft(
+                    $"removal|{number}|{string.Join(",", environments.Select(e => e.ToUpperInvariant()).Order(StringComparer.Ordinal))}|{rejected}",
+                    facts.User, entry.Case, environments, facts.ConversationReference, facts.ConversationKey);
+                return new FlowResult(state, [], new FileRemoval(draft));
+
+            case InventoryPurpose.Renew when entry is { RenewedBy: { } renewal, Replaced: false }:
+                return Say(state, $"Its renewal was requested already: **{renewal}**. Type **status {renewal}** to see where it stands.");
+            case InventoryPurpose.Renew:
+                return StartRenewal(state, entry, facts);
+
+            default: // Snooze
+                var chosen = entries.FirstOrDefault(e => string.Equals(e.Certificate.Sha256, effect.Sha256, StringComparison.OrdinalIgnoreCase)) ?? entry;
+                if (!Expiry.ExpiryWatch.Watched(chosen))
+                    return Say(state, $"I don't remind you about the certificate of **{number}** any more (it was renewed, replaced, or its removal was requested).");
+                if (_expiry.Snooze(chosen, now) is not { } snooze)
+                    return Say(state, $"The certificate of **{number}** has expired already, so there is nothing to wait for: request its renewal, or tell me it is **no longer needed**.");
+                return new FlowResult(state, [], new RecordSnooze(number, snooze, facts.User.DisplayName));
+        }
+    }
+
+    private FlowResult StartRenewal(ConversationData state, Expiry.InventoryEntry entry, TurnFacts facts)
+    {
+        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
+            ? "I dropped the request you had started (nothing of it was stored). "
+            : "";
+        var next = Fresh(state) with
+        {
+            Step = ConversationStep.AwaitingCertificate,
+            Mode = ConversationMode.Request,
+            RequestId = _newRequestId(),
+            Environments = entry.Environments,
+            HostName = entry.Case.HostName,
+            Renews = entry.Case.CaseNumber,
+        };
+        var host = entry.Case.HostName is { } h ? $" for **{Markdown.Literal(h)}**" : "";
+        return Say(next,
+            dropped +
+            $"Let's renew the certificate of **{entry.Case.CaseNumber}** ({Markdown.Literal(CardContent.CommonName(entry.Certificate.Subject))}, expires {CardContent.Date(entry.NotAfter)}){host}, " +
+            $"for {Markdown.Literal(Words.Join(entry.Environments))}. Send me the new certificate: attach the .cer file, or paste its PEM text. " +
+            "I'll check it like any other and then show you the summary to confirm." + QuestionWaits(state));
+    }
+
+    private static FlowResult OnRemovalFiled(ConversationData state, SupportCase removal)
+    {
+        if (removal.Status != CaseStatus.Submitted)
+            return Say(state, $"Its removal was requested already: **{removal.CaseNumber}** ({CaseDesk.Describe(removal.Status).ToLowerInvariant()}).");
+        var names = Markdown.Literal(string.Join("; ", removal.Certificates.Select(c => CardContent.CommonName(c.Subject))));
+        return Say(state,
+            $"Removal requested: **{removal.CaseNumber}**. Support staff will take {names} (installed by **{removal.Removes}**) out of the Trusted Root store of every " +
+            $"front-end server of {Markdown.Literal(Words.Join(removal.Environments))}, and I'll tell you here when it's done. I won't remind you about its expiry any more.");
+    }
+
+    private static FlowResult OnSnoozed(ConversationData state, SnoozeRecorded snoozed)
+    {
+        var number = snoozed.Effect.CaseNumber;
+        return snoozed.Result.Outcome == CaseEventOutcome.Recorded
+            ? Say(state, $"All right: I'll remind you again about **{number}** on {CardContent.LongDate(snoozed.Effect.Snooze.Until!.Value)}. " +
+                $"The last day to ask for its replacement is {CardContent.LongDate(snoozed.Effect.Snooze.LastDayToAsk)}.")
+            : Say(state, $"I couldn't note that on **{number}** (it is {(snoozed.Result.Case is { } c ? CaseDesk.Describe(c.Status).ToLowerInvariant() : "gone")} now).");
+    }
+
     private static FlowResult OnStorageUnavailable(ConversationData state, StorageUnavailable unavailable)
     {
         var (title, hint) = unavailable.Effect switch
@@ -879,6 +1017,8 @@ public sealed partial class ConversationFlow
             AnswerQuestion or CheckCertificate { Purpose: CheckPurpose.Answer } =>
                 ("Your answer was not added yet", "Nothing was stored. Send it again in a minute: the question still waits for it."),
             CheckCertificate => ("Couldn't look up your earlier requests", "Nothing was changed. Press **Continue** on the environment card again in a minute."),
+            FileRemoval or RecordSnooze => ("Not noted yet", "Press the button again in a minute: it will still be noted only once."),
+            LookUpInventory => ("Couldn't read your certificates", "Nothing was changed. Try again in a minute."),
             _ => ("Couldn't read your cases", "Type **status** again in a minute."),
         };
         var data = new ErrorCardData(title, StorageUnavailableMessage, true, new MarkdownText(hint));

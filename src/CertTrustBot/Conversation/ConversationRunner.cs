@@ -46,7 +46,7 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
         return new TurnResult(step.State, replies);
     }
 
-    private static bool Writes(ConversationEffect effect) => effect is SubmitCase or AnswerQuestion;
+    private static bool Writes(ConversationEffect effect) => effect is SubmitCase or AnswerQuestion or FileRemoval or RecordSnooze;
 
     private async Task<EffectOutcome> ExecuteAsync(ConversationEffect effect, TurnFacts facts, CancellationToken cancellationToken)
     {
@@ -61,6 +61,16 @@ public sealed partial class ConversationRunner(ConversationFlow flow, CaseDesk c
                 ShowStatus { CaseNumber: { } number } => new CasesFound(
                     await caseDesk.FindAsync(number, cancellationToken) is { } found ? [found] : [], number),
                 ShowStatus status => new CasesFound(await caseDesk.ListForRequesterAsync(status.Requester, cancellationToken), null),
+                LookUpInventory look => new InventoryFound(await caseDesk.ListForTenantAsync(look.Requester.TenantId, cancellationToken), look),
+                FileRemoval removal => await WriteAsync(
+                    removal,
+                    $"Filing removal {removal.Draft.RequestId}",
+                    async () => new RemovalFiled(await caseDesk.FileRemovalAsync(removal.Draft, cancellationToken)),
+                    async () => await caseDesk.FindByRequestAsync(removal.Draft.RequestId, cancellationToken) is { } filed
+                        ? (new RemovalFiled(filed), $"case {filed.CaseNumber} was filed before the failure")
+                        : (null, "no case was filed")),
+                RecordSnooze snooze => new SnoozeRecorded(await caseDesk.RecordAsync(
+                    snooze.CaseNumber, new CaseEventDraft(CaseEventKind.Snoozed, snooze.Actor) { Reminder = snooze.Snooze }, null, cancellationToken), snooze),
                 _ => throw new InvalidOperationException($"Unknown effect {effect.GetType().Name}."),
             };
         }

@@ -21,7 +21,8 @@ public static class ConversationServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new ConversationFlow(
             sp.GetRequiredService<IOptions<EnvironmentCatalog>>().Value,
-            sp.GetRequiredService<IOptions<SupportDeskOptions>>().Value));
+            sp.GetRequiredService<IOptions<SupportDeskOptions>>().Value,
+            expiry: sp.GetService<IOptions<Expiry.ExpiryOptions>>()?.Value));
         services.TryAddSingleton<ConversationRunner>();
         services.TryAddSingleton<ConversationStateStore>();
         services.TryAddSingleton<ConversationTurnGate>();

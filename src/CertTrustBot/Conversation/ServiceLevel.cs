@@ -17,4 +17,25 @@ public static class ServiceLevel
 
         return date;
     }
+
+    /// <summary>
+    /// The latest day (same time of day as <paramref name="end"/>, a weekday) from which <see cref="AddBusinessDays"/>
+    /// of <paramref name="businessDays"/> still ends by <paramref name="end"/>: the last day to ask when the work takes
+    /// that many business days. A weekend <paramref name="end"/> counts from the Friday before.
+    /// </summary>
+    public static DateTimeOffset SubtractBusinessDays(DateTimeOffset end, int businessDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(businessDays);
+        var date = end;
+        while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            date = date.AddDays(-1);
+        for (var taken = 0; taken < businessDays;)
+        {
+            date = date.AddDays(-1);
+            if (date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+                taken++;
+        }
+
+        return date;
+    }
 }

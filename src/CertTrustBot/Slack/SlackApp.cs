@@ -123,7 +123,7 @@ public sealed partial class SlackApp(
             var staffer = new Staffer(user, Field("user_name") ?? "", null, team, team, ChatKind.Channel);
             var refusal = SlackStaffRules.Authorize(staffer, where, settings, await api.IdentityAsync(cancellationToken).ConfigureAwait(false));
             if (await staffCommands.TryRunAsync(typed, staffer, refusal, CancellationToken.None).ConfigureAwait(false) is { } answer)
-                await api.PostEphemeralAsync(where, user, renderer.Render(new TextReply(answer)), CancellationToken.None).ConfigureAwait(false);
+                await api.PostEphemeralAsync(where, user, renderer.Render(answer), CancellationToken.None).ConfigureAwait(false);
             return;
         }
 

@@ -20,18 +20,21 @@ public sealed partial class StaffCommands(
     StaffCards cards,
     IChannelMessenger messenger,
     IOptions<StaffOptions> options,
-    ILogger<StaffCommands> logger)
+    ILogger<StaffCommands> logger,
+    Expiry.StaffExpiryCommand? expiring = null)
 {
     /// <summary>The most cases <c>cases</c> lists; the rest are counted.</summary>
     public const int MaxListed = 20;
 
-    private sealed record Command(string Name, string Usage, Func<StaffCommands, string, CancellationToken, Task<string>> Run);
+    // A command answers with text (Markdown, outside text escaped) or a card.
+    private sealed record Command(string Name, string Usage, Func<StaffCommands, string, CancellationToken, Task<Reply>> Run);
 
     // Add a command here: its name (the first word typed), its usage, and what it does with the rest of the text.
     private static readonly IReadOnlyList<Command> Table =
     [
-        new("cases", "**cases**: the open cases, newest first, with their status", (c, _, ct) => c.CasesAsync(ct)),
-        new("show", "**show CT-000042**: posts that case's card again as a new thread, as it is now; that card is the one kept up to date from then on", (c, argument, ct) => c.ShowAsync(argument, ct)),
+        new("cases", "**cases**: the open cases, newest first, with their status", async (c, _, ct) => new TextReply(await c.CasesAsync(ct).ConfigureAwait(false))),
+        new("show", "**show CT-000042**: posts that case's card again as a new thread, as it is now; that card is the one kept up to date from then on", async (c, argument, ct) => new TextReply(await c.ShowAsync(argument, ct).ConfigureAwait(false))),
+        new("expiring", "**expiring**: the installed certificates that expire soon (`Expiry:StaffWindowDays`), all customers, soonest first", (c, _, ct) => c.ExpiringAsync(ct)),
     ];
 
     /// <summary>The commands' usage lines, for help texts.</summary>
@@ -55,14 +58,14 @@ public sealed partial class StaffCommands(
     /// Runs the staff command in <paramref name="text"/> for <paramref name="who"/>: the answer to post where it was
     /// typed (Markdown, outside text escaped), or null when the text is no staff command.
     /// </summary>
-    public Task<string?> TryRunAsync(string text, Staffer who, CancellationToken cancellationToken)
+    public Task<Reply?> TryRunAsync(string text, Staffer who, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(who);
         return TryRunAsync(text, who, StaffRules.Authorize(who, options.Value, command: true), cancellationToken);
     }
 
     /// <summary>The same, for a staffer the channel's own staff rules authorized (<paramref name="refusal"/> null) or refused (Slack).</summary>
-    public async Task<string?> TryRunAsync(string text, Staffer who, Refused? refusal, CancellationToken cancellationToken)
+    public async Task<Reply?> TryRunAsync(string text, Staffer who, Refused? refusal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(who);
         if (Parse(text) is not var (name, argument))
@@ -70,7 +73,7 @@ public sealed partial class StaffCommands(
         if (refusal is { } refused)
         {
             LogRefused(logger, name, who.UserId, who.AadObjectId ?? "(none)", who.TenantId ?? "(none)", who.TeamId ?? "(none)", who.ChatKind, refused.Message);
-            return Markdown.Literal(refused.Message);
+            return new TextReply(Markdown.Literal(refused.Message));
         }
 
         try
@@ -79,9 +82,13 @@ public sealed partial class StaffCommands(
         }
         catch (StorageUnavailableException)
         {
-            return $"{ConversationFlow.StorageUnavailableMessage} Nothing was shown or changed.";
+            return new TextReply($"{ConversationFlow.StorageUnavailableMessage} Nothing was shown or changed.");
         }
     }
+
+    private async Task<Reply> ExpiringAsync(CancellationToken cancellationToken) => expiring is null
+        ? new TextReply("The expiry watch is not running in this instance, so I can't list what expires.")
+        : await expiring.ListAsync(cancellationToken).ConfigureAwait(false);
 
     private async Task<string> CasesAsync(CancellationToken cancellationToken)
     {

@@ -112,15 +112,17 @@ public static class StaffRules
         if (action.Verb == StaffVerb.Refresh)
             return new Unchanged("");
 
-        var closed = current.Status is CaseStatus.Installed or CaseStatus.Rejected;
+        var closed = current.Status is CaseStatus.Installed or CaseStatus.Rejected or CaseStatus.Removed;
+        var removal = current.Kind == CaseKind.Removal;
+        var done = removal ? "removed from" : "installed in";
         var installed = CaseTransitions.Installed(current);
         var remaining = CaseTransitions.Remaining(current, []);
         switch (action.Verb)
         {
             case StaffVerb.Start when current.Status == CaseStatus.InProgress:
                 return new Unchanged($"{current.CaseNumber} is already in progress. Nothing was changed.");
-            case StaffVerb.Install when current.Status == CaseStatus.Installed:
-                return new Unchanged($"{current.CaseNumber} is already installed in {Join(current.Environments)}. Nothing was changed.");
+            case StaffVerb.Install when current.Status is CaseStatus.Installed or CaseStatus.Removed:
+                return new Unchanged($"{current.CaseNumber} is already {done} {Join(current.Environments)}. Nothing was changed.");
             case StaffVerb.Reject when current.Status == CaseStatus.Rejected:
                 return new Unchanged($"{current.CaseNumber} is already rejected. Nothing was changed.");
             case not StaffVerb.Refresh when closed:
@@ -138,7 +140,7 @@ public static class StaffRules
                 ? [.. remaining]
                 : current.Environments.Where(e => action.Environments.Contains(e, StringComparer.OrdinalIgnoreCase) && !installed.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
             if (chosen.Count == 0)
-                return new Unchanged($"{current.CaseNumber} is already installed in {Join(action.Environments)}. Nothing was changed.");
+                return new Unchanged($"{current.CaseNumber} is already {done} {Join(action.Environments)}. Nothing was changed.");
         }
 
         if (action.Verb is StaffVerb.AskInformation or StaffVerb.Reject)
@@ -164,10 +166,10 @@ public static class StaffRules
             case StaffVerb.Install:
                 var left = remaining.Where(e => !chosen.Contains(e, StringComparer.OrdinalIgnoreCase)).ToList();
                 return new Apply(
-                    new CaseEventDraft(CaseEventKind.Installed, actor) { Environments = chosen },
+                    new CaseEventDraft(CaseTransitions.DoneEvent(current.Kind), actor) { Environments = chosen },
                     left.Count == 0
-                        ? $"{actor} marked {number} installed in {Join(chosen)}; the case is done."
-                        : $"{actor} marked {number} installed in {Join(chosen)}; still to do: {Join(left)}.");
+                        ? $"{actor} marked {number} {done} {Join(chosen)}; the case is done."
+                        : $"{actor} marked {number} {done} {Join(chosen)}; still to do: {Join(left)}.");
 
             case StaffVerb.AskInformation:
                 return new Apply(new CaseEventDraft(CaseEventKind.QuestionAsked, actor, action.Text), $"{actor} asked the customer: {action.Text}");

@@ -3,6 +3,7 @@ using CertTrustBot.Bot;
 using CertTrustBot.Cases;
 using CertTrustBot.Cases.Events;
 using CertTrustBot.Conversation;
+using CertTrustBot.Expiry;
 using CertTrustBot.Staff;
 using CertTrustBot.Storage;
 using CertTrustBot.Tests.Http;
@@ -40,6 +41,7 @@ public sealed class TeamsBotTurnTests : IDisposable
         builder.Services.AddCaseEvents();
         builder.Services.AddConversation();
         builder.Services.AddStaffDesk();
+        builder.Services.AddExpiryWatch();
         builder.AddTeamsBot();
         _host = builder.Build();
     }

@@ -23,6 +23,30 @@ public class CaseUpdateContentTests
     }
 
     [Fact]
+    public void An_installed_renewal_says_the_old_certificate_is_replaced_and_how_to_have_it_removed()
+    {
+        var c = Case(Event(CaseEventKind.Installed, CaseStatus.Installed, environments: ["Test", "Production"])) with { Renews = "CT-000007" };
+
+        var data = Data(c, 2);
+
+        Assert.Contains("It replaces the certificate of CT-000007", data.Message, StringComparison.Ordinal);
+        Assert.Contains("remove CT-000007", data.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("replaces", Data(c with { Renews = null }, 2).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_finished_removal_says_the_certificate_is_no_longer_trusted_there()
+    {
+        var c = Case(Event(CaseEventKind.Removed, CaseStatus.Removed, environments: ["Test", "Production"])) with { Kind = CaseKind.Removal, Removes = "CT-000007" };
+
+        var data = Data(c, 2);
+
+        Assert.Equal("CT-000042: removed", data.Headline);
+        Assert.Contains("installed by CT-000007 is no longer trusted by the front-end servers of Test and Production", data.Message, StringComparison.Ordinal);
+        Assert.Equal("Removed", data.Status);
+    }
+
+    [Fact]
     public void Installing_some_environments_says_what_is_left()
     {
         var c = Case(Event(CaseEventKind.Installed, CaseStatus.InProgress, environments: ["Production"]));

@@ -92,7 +92,8 @@ public class CaseTransitionsTests
     {
         var kinds = CaseTransitions.Table.Select(r => r.Kind).Order().ToList();
 
-        Assert.Equal([CaseEventKind.Started, CaseEventKind.QuestionAsked, CaseEventKind.Answered, CaseEventKind.Installed, CaseEventKind.Rejected], kinds);
+        Assert.Equal([CaseEventKind.Started, CaseEventKind.QuestionAsked, CaseEventKind.Answered, CaseEventKind.Installed, CaseEventKind.Rejected,
+            CaseEventKind.Removed, CaseEventKind.Reminded, CaseEventKind.Snoozed], kinds);
     }
 
     private static SupportCase Case(CaseStatus status, IReadOnlyList<string> environments, params CaseEvent[] later) => new()

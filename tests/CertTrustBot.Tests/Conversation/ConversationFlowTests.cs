@@ -21,7 +21,7 @@ public class ConversationFlowTests
         var result = _flow.Handle(state, new ConversationStarted(), Facts());
 
         var welcome = SingleCard<WelcomeCardData>(result, CardNames.Welcome);
-        Assert.Equal(["new request", "check", "check api.example.com", "status", "cancel"], welcome.Commands.Select(c => c.Command));
+        Assert.Equal(["new request", "check", "check api.example.com", "status", "my certificates", "cancel"], welcome.Commands.Select(c => c.Command));
         Assert.Contains("root CA certificate", welcome.WhatToSend.Value, StringComparison.Ordinal);
         Assert.True(welcome.CanRequest);
         Assert.False(welcome.HasInProgress);

@@ -555,9 +555,9 @@ public sealed partial class StaffOverHttpTests(AzuriteFixture azurite, LoopbackS
         return new PostedCase(staff, bot, customer, caseNumber, await CaseThreadAsync(staff, caseNumber));
     }
 
-    private async Task<string> FileCaseAsync(BotApp bot, TeamsChat chat, string environments)
+    private async Task<string> FileCaseAsync(BotApp bot, TeamsChat chat, string environments, byte[]? certificate = null)
     {
-        var replies = await SendAsync(bot, chat, chat.File("contoso-root.cer", _files.Serve(TestCertificates.RootDer)));
+        var replies = await SendAsync(bot, chat, chat.File("contoso-root.cer", _files.Serve(certificate ?? TestCertificates.RootDer)));
         var picker = replies.Single(r => HasSubmit(r, "environments"));
         replies = await SendAsync(bot, chat, chat.Submit(picker, "environments", new Dictionary<string, string> { ["environments"] = environments }));
         var confirmation = replies.Single(r => HasSubmit(r, "confirm"));

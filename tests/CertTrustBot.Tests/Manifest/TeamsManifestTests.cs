@@ -42,7 +42,7 @@ public sealed class TeamsManifestTests
         var personal = bot.GetProperty("commandLists").EnumerateArray()
             .Single(l => l.GetProperty("scopes").EnumerateArray().Any(s => s.GetString() == "personal"));
         Assert.Equal(
-            ["help", "new request", "check", "status", "cancel"],
+            ["help", "new request", "check", "status", "my certificates", "cancel"],
             personal.GetProperty("commands").EnumerateArray().Select(c => c.GetProperty("title").GetString()));
     }
 

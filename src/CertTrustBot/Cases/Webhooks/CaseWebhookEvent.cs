@@ -10,6 +10,28 @@ public sealed record CaseWebhookEvent(string Id, string Type, DateTimeOffset Occ
 {
     public const string CaseCreated = "case.created";
     public const string StatusChanged = "case.status_changed";
+    public const string RenewalRequested = "case.renewal_requested";
+    public const string RemovalRequested = "case.removal_requested";
+    public const string CertificateExpiring = "certificate.expiring";
+    public const string CertificateRemoved = "certificate.removed";
+    public const string ReminderSnoozed = "certificate.reminder_snoozed";
+
+    /// <summary>The type of event number <paramref name="sequence"/>: what a receiver routes on.</summary>
+    public static string TypeOf(SupportCase record, int sequence)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var happened = record.History[sequence - 1];
+        return (sequence, happened.Kind) switch
+        {
+            (1, _) when record.Renews is not null => RenewalRequested,
+            (1, _) when record.Kind == CaseKind.Removal => RemovalRequested,
+            (1, _) => CaseCreated,
+            (_, CaseEventKind.Reminded) => CertificateExpiring,
+            (_, CaseEventKind.Snoozed) => ReminderSnoozed,
+            (_, CaseEventKind.Removed) => CertificateRemoved,
+            _ => StatusChanged,
+        };
+    }
 
     public static string IdOf(string caseNumber, int sequence) =>
         $"{caseNumber}:{sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
@@ -26,7 +48,7 @@ public sealed record CaseWebhookEvent(string Id, string Type, DateTimeOffset Occ
         var happened = record.History[sequence - 1];
         return new CaseWebhookEvent(
             IdOf(record.CaseNumber, sequence),
-            sequence == 1 ? CaseCreated : StatusChanged,
+            TypeOf(record, sequence),
             happened.At,
             new CaseWebhookCase(
                 record.CaseNumber,
@@ -36,10 +58,16 @@ public sealed record CaseWebhookEvent(string Id, string Type, DateTimeOffset Occ
                 record.HostName,
                 record.Certificates.Select(c => new CaseWebhookCertificate(c.Subject, c.Issuer, c.Role, c.NotAfter, c.Sha256, c.Sha1)).ToList(),
                 record.Findings,
-                record.CreatedAt),
+                record.CreatedAt)
+            {
+                Kind = record.Kind,
+                Renews = record.Renews,
+                Removes = record.Removes,
+            },
             new CaseWebhookEventDetails(sequence, happened.Kind, happened.Status, happened.Actor, happened.Note, happened.At)
             {
-                Environments = happened.Kind == CaseEventKind.Installed ? happened.Environments : null,
+                Environments = happened.Kind is CaseEventKind.Installed or CaseEventKind.Removed ? happened.Environments : null,
+                Reminder = happened.Reminder,
                 Answer = happened.Answer is { } answer ? new CaseWebhookAnswer(answer.Text, answer.Certificates.Select(c => new CaseWebhookCertificate(c.Subject, c.Issuer, c.Role, c.NotAfter, c.Sha256, c.Sha1)).ToList()) : null,
             });
     }
@@ -53,7 +81,19 @@ public sealed record CaseWebhookCase(
     string? HostName,
     IReadOnlyList<CaseWebhookCertificate> Certificates,
     IReadOnlyList<CaseFinding> Findings,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Install (a request or a renewal) or Removal.</summary>
+    public CaseKind Kind { get; init; }
+
+    /// <summary>For a renewal: the case it renews.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Renews { get; init; }
+
+    /// <summary>For a removal: the case that installed what it removes.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Removes { get; init; }
+}
 
 public sealed record CaseWebhookRequester(string Name, string? AadObjectId, string? TenantId);
 
@@ -67,6 +107,10 @@ public sealed record CaseWebhookEventDetails(int Sequence, CaseEventKind Kind, C
     /// <summary>For Installed: the environments this event installed.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Environments { get; init; }
+
+    /// <summary>For Reminded (<c>certificate.expiring</c>) and Snoozed: which certificate, where, its expiry, the last day to ask.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ExpiryReminder? Reminder { get; init; }
 
     /// <summary>For Answered: the customer's answer (checked like any request: never key material).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
