@@ -9,6 +9,7 @@ using CertTrustBot.Hosting;
 using CertTrustBot.Slack;
 using CertTrustBot.Staff;
 using CertTrustBot.Storage;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,6 +26,10 @@ builder.AddTeamsBot();
 builder.AddSlackApp();
 
 var app = builder.Build();
+
+// Every setting is checked before anything starts: a wrong one stops the bot here, naming it, with nothing started that
+// must be torn down (Run would dispose the host while a test host still waits on it).
+app.Services.GetRequiredService<IStartupValidator>().Validate();
 
 app.MapTeamsBot();
 app.MapSlackApp();
