@@ -80,27 +80,9 @@ public sealed partial class CaseDesk(
                 Renews = CaseNumber.TryNormalize(draft.Renews ?? "", out var renews) ? renews : null,
                 History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null) { Kind = CaseEventKind.Filed }],
             };
-            // The certificates, the indexes and the staged event do not depend on each other, only the record (the
-            // commit point) depends on all of them: written at once, so a confirm waits for one round trip, not four.
-            // Staged before the commit point, so that a committed case always has its event staged; an attempt that
-            // fails or loses the race leaves a staged event without a record, which the outbox checks and skips.
-            await Task.WhenAll(
+            return await CommitAsync(cases, record, "file the case",
                 StoreCertificatesAsync(certificates, claim.CaseNumber, stored, draft.Certificates, draft.RequestId, cancellationToken),
-                WriteIndexesAsync(cases, record, cancellationToken),
-                StageAsync(record, cancellationToken)).ConfigureAwait(false);
-
-            var created = await BlobJson.TryWriteAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), record, Json, null, "file the case", cancellationToken).ConfigureAwait(false);
-            if (created is { } etag)
-            {
-                LogSubmitted(logger, record.CaseNumber, record.RequestId, stored.Count);
-                Committed(record);
-                return record with { ETag = etag.ToString() };
-            }
-
-            // Another instance finished the same request first: its record is the case.
-            var winner = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false)
-                ?? throw new StorageUnavailableException($"The record of case {claim.CaseNumber} was reported to exist but could not be read; retry.");
-            return EnsureSameRequest(winner, draft.RequestId);
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
@@ -149,6 +131,30 @@ public sealed partial class CaseDesk(
     }
 
     /// <summary>
+    /// Commits a new case: <paramref name="stored"/> (its certificates), the indexes and the staged event do not depend
+    /// on each other, only the record (the commit point) depends on all of them, so they are written at once and a
+    /// confirm waits for one round trip, not four. The event is staged before the commit point, so a committed case
+    /// always has its event staged; an attempt that fails or loses the race leaves a staged event without a record,
+    /// which the outbox checks and skips. Only one record can be created: a loser returns the winner's.
+    /// </summary>
+    private async Task<SupportCase> CommitAsync(BlobContainerClient cases, SupportCase record, string what, Task stored, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(stored, WriteIndexesAsync(cases, record, cancellationToken), StageAsync(record, cancellationToken)).ConfigureAwait(false);
+
+        if (await BlobJson.TryWriteAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), record, Json, null, what, cancellationToken).ConfigureAwait(false) is { } etag)
+        {
+            LogSubmitted(logger, record.CaseNumber, record.RequestId, record.Certificates.Count);
+            Committed(record);
+            return record with { ETag = etag.ToString() };
+        }
+
+        // Another attempt at the same request finished first: its record is the case.
+        var winner = await ReadRecordAsync(cases, record.CaseNumber, cancellationToken).ConfigureAwait(false)
+            ?? throw new StorageUnavailableException($"The record of case {record.CaseNumber} was reported to exist but could not be read; retry.");
+        return EnsureSameRequest(winner, record.RequestId);
+    }
+
+    /// <summary>
     /// Files a removal case: take the certificates <paramref name="draft"/>'s case installed out of the Trusted Root
     /// stores of the given environments. No certificate is stored again: the removal case names the same blobs.
     /// Idempotent on <see cref="RemovalDraft.RequestId"/>, like <see cref="SubmitAsync"/>.
@@ -187,18 +193,8 @@ public sealed partial class CaseDesk(
                 ConversationKey = draft.ConversationKey,
                 History = [new CaseEvent(now, CaseStatus.Submitted, draft.Requester.Name, null) { Kind = CaseEventKind.Filed }],
             };
-            await WriteIndexesAsync(cases, record, cancellationToken).ConfigureAwait(false);
-            await StageAsync(record, cancellationToken).ConfigureAwait(false);
-            if (await BlobJson.TryWriteAsync(cases.GetBlobClient(RecordBlob(record.CaseNumber)), record, Json, null, "file the removal", cancellationToken).ConfigureAwait(false) is { } etag)
-            {
-                LogSubmitted(logger, record.CaseNumber, record.RequestId, record.Certificates.Count);
-                Committed(record);
-                return record with { ETag = etag.ToString() };
-            }
-
-            var winner = await ReadRecordAsync(cases, claim.CaseNumber, cancellationToken).ConfigureAwait(false)
-                ?? throw new StorageUnavailableException($"The record of case {claim.CaseNumber} was reported to exist but could not be read; retry.");
-            return EnsureSameRequest(winner, draft.RequestId);
+            // The certificates are the installing case's blobs: nothing to store before the record.
+            return await CommitAsync(cases, record, "file the removal", Task.CompletedTask, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStorageFailure(ex, cancellationToken))
         {
