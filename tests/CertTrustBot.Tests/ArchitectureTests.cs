@@ -11,7 +11,7 @@ namespace CertTrustBot.Tests;
 public sealed partial class ArchitectureTests
 {
     public static TheoryData<string> ChannelAgnosticFolders() =>
-        ["Cards", "Cases", "Conversation", "Staff", "Storage", "Hosting", "Messaging", "Slack"];
+        ["Cards", "Cases", "Conversation", "Endpoints", "Expiry", "Hosting", "Messaging", "Slack", "Staff", "Storage"];
 
     [Theory]
     [MemberData(nameof(ChannelAgnosticFolders))]
