@@ -1,4 +1,5 @@
 using CertTrustBot.Cases;
+using CertTrustBot.Hosting;
 using CertTrustBot.Storage;
 using Microsoft.Extensions.Options;
 
@@ -30,36 +31,9 @@ public sealed partial class ExpiryScanner(
     /// <summary>Scans completed by this instance (tests wait on it rather than on the clock).</summary>
     public int Passes => Volatile.Read(ref _passes);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
-            {
-                // Stopping: a storage call cut short by the shutdown may fail as a timeout or "unavailable" rather than
-                // a cancellation; nothing is half done, so end quietly instead of failing the host's stop (as the dispatcher).
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Storage down, or something unforeseen: nothing was half done (each reminder is one conditional write),
-                // so log and look again at the next scan rather than stop the host.
-                LogScanFailed(logger, ex);
-            }
-            try
-            {
-                await Task.Delay(watch.Options.ScanInterval, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
+    // Nothing is half done after a failed scan (each reminder is one conditional write): the next scan looks again.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PassLoop.RunAsync(RunOnceAsync, t => Task.Delay(watch.Options.ScanInterval, timeProvider, t), ex => LogScanFailed(logger, ex), stoppingToken);
 
     /// <summary>One scan: every installed certificate, as of now.</summary>
     public async Task<ExpiryPass> RunOnceAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CertTrustBot.Hosting;
 using CertTrustBot.Messaging;
 using CertTrustBot.Storage;
 using Microsoft.AspNetCore.WebUtilities;
@@ -175,37 +176,15 @@ public static partial class SlackEndpoints
 /// <summary>Works on the Slack inbox: at once when this instance received a request, else every poll interval.</summary>
 public sealed partial class SlackInboxWorker(SlackInbox inbox, SlackApp app, IOptions<SlackOptions> options, ILogger<SlackInboxWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-            return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await inbox.RunOnceAsync(app.HandleAsync, (item, ex) => LogFailed(logger, ex, item.Kind, item.Attempts), stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
-            {
-                // Stopping: a storage call cut short fails as a timeout or "unavailable", not always as a cancellation;
-                // the inbox is intact (a claimed request is taken again when its claim runs out), so end quietly.
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogPassFailed(logger, ex);
-            }
-
-            try
-            {
-                await inbox.WaitForNudgeAsync(options.Value.InboxPollInterval, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
+    // A claimed request is taken again when its claim runs out: a failed pass leaves the inbox intact.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled
+            ? PassLoop.RunAsync(
+                t => inbox.RunOnceAsync(app.HandleAsync, (item, ex) => LogFailed(logger, ex, item.Kind, item.Attempts), t),
+                t => inbox.WaitForNudgeAsync(options.Value.InboxPollInterval, t),
+                ex => LogPassFailed(logger, ex),
+                stoppingToken)
+            : Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Working on a Slack {Kind} failed (attempt {Attempts}); it is tried again after its claim")]
     private static partial void LogFailed(ILogger logger, Exception exception, SlackRequestKind kind, int attempts);

@@ -1,3 +1,4 @@
+using CertTrustBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CertTrustBot.Cases.Events;
@@ -25,36 +26,9 @@ public sealed partial class CaseEventDispatcher(
     TimeProvider timeProvider,
     ILogger<CaseEventDispatcher> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
-            {
-                // Stopping: a storage call cut short by the shutdown fails as a timeout or "unavailable", not always as a
-                // cancellation; the outbox is intact, so end quietly instead of failing the host's stop (seen under load).
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Storage is down, or something unforeseen: the outbox is intact, so log and try again at the next poll
-                // rather than let the exception stop the host (the default for a failing BackgroundService).
-                LogPassFailed(logger, ex);
-            }
-            try
-            {
-                await outbox.WaitForNudgeAsync(options.Value.PollInterval, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
+    // The outbox is intact after a failed pass: the next poll (or nudge) tries again.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PassLoop.RunAsync(RunOnceAsync, t => outbox.WaitForNudgeAsync(options.Value.PollInterval, t), ex => LogPassFailed(logger, ex), stoppingToken);
 
     /// <summary>One pass over every consumer's outbox; what it did, by consumer name.</summary>
     public async Task<IReadOnlyDictionary<string, CaseEventPass>> RunOnceAsync(CancellationToken cancellationToken)
