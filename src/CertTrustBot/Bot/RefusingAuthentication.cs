@@ -15,8 +15,15 @@ namespace CertTrustBot.Bot;
 /// </summary>
 public sealed class RefusingAuthentication(BotFrameworkAuthentication inner) : BotFrameworkAuthentication
 {
-    public override Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken) =>
-        GuardAsync(authHeader, () => inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken));
+    public override async Task<AuthenticateRequestResult> AuthenticateRequestAsync(Activity activity, string authHeader, CancellationToken cancellationToken)
+    {
+        var result = await GuardAsync(authHeader, () => inner.AuthenticateRequestAsync(activity, authHeader, cancellationToken));
+        // Authenticated (so a stranger still gets 401): an activity without what a turn needs is a bad request, which
+        // MapTeamsBot answers with 400, rather than the SDK's and the turn's failure on it.
+        if (IncomingActivity.ProblemWith(activity) is { } problem)
+            throw new BadActivityException(problem);
+        return result;
+    }
 
     public override Task<AuthenticateRequestResult> AuthenticateStreamingRequestAsync(string authHeader, string channelIdHeader, CancellationToken cancellationToken) =>
         GuardAsync(authHeader, () => inner.AuthenticateStreamingRequestAsync(authHeader, channelIdHeader, cancellationToken));

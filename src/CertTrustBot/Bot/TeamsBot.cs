@@ -73,10 +73,21 @@ public sealed partial class TeamsBot(
     }
 
     // ActivityHandler's OnMembersAddedAsync skips the bot itself; installing the bot is exactly "the bot was added".
-    protected override Task OnConversationUpdateActivityAsync(ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
-        turnContext.Activity.MembersAdded?.Any(m => m.Id == turnContext.Activity.Recipient?.Id) == true
-            ? RunTurnAsync(turnContext, new ConversationStarted(), cancellationToken)
-            : Task.CompletedTask;
+    // Installed in the staff team, the staff channel gets the staff welcome (no conversation there); anywhere else, the
+    // customers' welcome.
+    protected override async Task OnConversationUpdateActivityAsync(ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken)
+    {
+        var activity = turnContext.Activity;
+        if (activity.MembersAdded?.Any(m => m.Id == activity.Recipient?.Id) != true)
+            return;
+        if (staff.IsStaffTeam(TeamIdOf(activity), TurnInputReader.TenantIdOf(activity)))
+        {
+            await turnContext.SendActivityAsync(replies.Render(StaffCommands.Welcome), CancellationToken.None);
+            return;
+        }
+
+        await RunTurnAsync(turnContext, new ConversationStarted(), cancellationToken);
+    }
 
     private async Task OnStaffSubmitAsync(ITurnContext turnContext, IReadOnlyDictionary<string, string> values, CancellationToken cancellationToken)
     {

@@ -73,11 +73,24 @@ public static class TeamsBotExtensions
         // stops honouring it at its first write (TeamsBot.RunTurnAsync, ConversationRunner; the staff desk's turns
         // write from the start and never pass it on).
         var authenticationLog = services.GetRequiredService<ILoggerFactory>().CreateLogger<RefusingAuthentication>();
+        var badRequestLog = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IncomingActivity));
         endpoints.MapPost("/api/messages", async (HttpContext context, IBotFrameworkHttpAdapter adapter, IBot bot) =>
         {
             try
             {
+                // As the SDK does, the body is read before authentication: a body that is no activity gets 400.
+                if (await IncomingActivity.ProblemWithBodyAsync(context.Request, context.RequestAborted) is { } problem)
+                    throw new BadActivityException(problem);
                 await adapter.ProcessAsync(context.Request, context.Response, bot, context.RequestAborted);
+            }
+            catch (BadActivityException bad) when (!context.Response.HasStarted)
+            {
+                // Nothing ran. One line, no stack trace: anyone can send this; the reason goes back to the sender.
+                badRequestLog.LogWarning("Bad request to /api/messages from {RemoteAddress}: {Reason}",
+                    context.Connection.RemoteIpAddress, bad.Message);
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync($"Bad request: {bad.Message}.", CancellationToken.None);
             }
             catch (BotAuthenticationRefusedException refused) when (!context.Response.HasStarted)
             {

@@ -40,6 +40,17 @@ public sealed partial class StaffCommands(
     /// <summary>The commands' usage lines, for help texts.</summary>
     public static IReadOnlyList<string> Usage { get; } = [.. Table.Select(c => c.Usage)];
 
+    /// <summary>
+    /// What the staff channel is told when the bot is installed in the staff team, instead of the customers' welcome:
+    /// what the channel is for, and the staff commands (from <see cref="Table"/>).
+    /// </summary>
+    public static TextReply Welcome { get; } = new(
+        "**Certificate trust requests: the support staff channel**\n\n" +
+        "Each new case arrives here as a card in a thread of its own, and that card is kept up to date as the case moves on. " +
+        "Act on a case with the buttons on its card; only the support staff can.\n\n" +
+        "Staff commands: @mention me, then the command:\n\n" +
+        string.Join("\n", Usage.Select(u => $"- {u}")));
+
     /// <summary>The command a channel message names (mention and markup removed), and the rest of its text; null when none.</summary>
     public static (string Name, string Argument)? Parse(string text)
     {

@@ -32,7 +32,7 @@ public sealed partial class StaffDesk(
     /// </summary>
     public async Task TeamSeenAsync(string? teamId, string? tenantId, string teamReference, CancellationToken cancellationToken)
     {
-        if (!options.Value.IsStaffTeam(teamId) || !options.Value.IsStaffTenant(tenantId))
+        if (!IsStaffTeam(teamId, tenantId))
             return;
         try
         {
@@ -48,6 +48,9 @@ public sealed partial class StaffDesk(
             LogTeamNotSaved(logger, ex, teamId);
         }
     }
+
+    /// <summary>Whether an activity from <paramref name="teamId"/> in <paramref name="tenantId"/> comes from the staff team (the team <see cref="TeamSeenAsync"/> learns).</summary>
+    public bool IsStaffTeam(string? teamId, string? tenantId) => options.Value.IsStaffTeam(teamId) && options.Value.IsStaffTenant(tenantId);
 
     /// <summary>A click on a case card (Action.Execute, or Action.Submit as a fallback).</summary>
     public Task<StaffActionResult> ActAsync(StaffAction action, Staffer who, CancellationToken cancellationToken)
