@@ -262,10 +262,8 @@ public sealed partial class ConversationFlow
                 "Here I can **check** a certificate whose PEM text you paste.");
         }
 
-        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
-            ? "I dropped the request you had started (nothing of it was stored). "
-            : "";
-        var next = Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() };
+        var dropped = Dropped(state);
+        var next = NewRequest(state);
         return Say(next,
             dropped +
             "Let's start. Send me the certificate your servers must trust: attach the .cer file, or paste its PEM text. " +
@@ -273,11 +271,19 @@ public sealed partial class ConversationFlow
             QuestionWaits(state));
     }
 
-    private static FlowResult StartCheck(ConversationData state)
-    {
-        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
+    /// <summary>A new request, waiting for its certificate, with a new request id; whatever was in progress is dropped.</summary>
+    private ConversationData NewRequest(ConversationData state) =>
+        Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() };
+
+    /// <summary>What starting afresh says when a request was in progress.</summary>
+    private static string Dropped(ConversationData state) =>
+        state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
             ? "I dropped the request you had started (nothing of it was stored). "
             : "";
+
+    private static FlowResult StartCheck(ConversationData state)
+    {
+        var dropped = Dropped(state);
         var next = Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.CheckOnly };
         return Say(next, dropped + "Send me the certificate to check: attach the file or paste its PEM text. I'll only report on it; nothing is stored." + QuestionWaits(state));
     }
@@ -319,7 +325,7 @@ public sealed partial class ConversationFlow
         // OnChecked); the request (and its id) goes on.
         var opens = state.Step == ConversationStep.Idle || state.RequestId is null;
         var next = opens
-            ? Fresh(state) with { Step = ConversationStep.AwaitingCertificate, Mode = ConversationMode.Request, RequestId = _newRequestId() }
+            ? NewRequest(state)
             : state;
         return new FlowResult(next, [], new CheckCertificate(name, content, null, [], CheckPurpose.NewCertificate) { OpensRequest = opens });
     }
@@ -525,16 +531,8 @@ public sealed partial class ConversationFlow
             return Say(state, "That button belongs to an earlier look at a server. Send **check** with the host again, and press the button on the new report.");
         }
 
-        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
-            ? "I dropped the request you had started (nothing of it was stored). "
-            : "";
-        var next = Fresh(state) with
-        {
-            Step = ConversationStep.AwaitingCertificate,
-            Mode = ConversationMode.Request,
-            RequestId = _newRequestId(),
-            HostName = host,
-        };
+        var dropped = Dropped(state);
+        var next = NewRequest(state) with { HostName = host };
         // The same checks as a file the customer sends: the certificate came from a stranger's server.
         var result = new FlowResult(next, [], new CheckCertificate(host + ".cer", der, host, [], CheckPurpose.NewCertificate));
         return dropped.Length == 0 ? result : result with { Replies = [new TextReply(dropped.Trim())] };
@@ -962,14 +960,9 @@ public sealed partial class ConversationFlow
 
     private FlowResult StartRenewal(ConversationData state, Expiry.InventoryEntry entry, TurnFacts facts)
     {
-        var dropped = state.Step != ConversationStep.Idle && state.Mode == ConversationMode.Request
-            ? "I dropped the request you had started (nothing of it was stored). "
-            : "";
-        var next = Fresh(state) with
+        var dropped = Dropped(state);
+        var next = NewRequest(state) with
         {
-            Step = ConversationStep.AwaitingCertificate,
-            Mode = ConversationMode.Request,
-            RequestId = _newRequestId(),
             Environments = entry.Environments,
             HostName = entry.Case.HostName,
             Renews = entry.Case.CaseNumber,
