@@ -44,6 +44,13 @@ public sealed class TeamsManifestTests
         Assert.Equal(
             ["help", "new request", "check", "status", "my certificates", "cancel"],
             personal.GetProperty("commands").EnumerateArray().Select(c => c.GetProperty("title").GetString()));
+
+        // In a team the staff commands are offered too (Teams shows them after an @mention in the staff channel).
+        var team = bot.GetProperty("commandLists").EnumerateArray()
+            .Single(l => l.GetProperty("scopes").EnumerateArray().Any(s => s.GetString() == "team"));
+        Assert.Equal(
+            ["help", "status", "cases", "show", "expiring"],
+            team.GetProperty("commands").EnumerateArray().Select(c => c.GetProperty("title").GetString()));
     }
 
     [Fact]
