@@ -23,7 +23,9 @@ namespace CertTrustBot.Cases;
 /// If-None-Match:* so that one request never gets two cases.</item>
 /// <item><c>counters/case-number.json</c>: the last case number handed out (see <see cref="CaseNumberCounter"/>).</item>
 /// <item><c>by-requester/{sha256(requester)}/{caseNumber}</c> and
-/// <c>by-certificate/{sha256(tenant)}/{SHA256}/{caseNumber}</c>: empty index blobs, written before the record.</item>
+/// <c>by-certificate/{sha256(tenant)}/{SHA256}/{caseNumber}</c>: empty index blobs, written before the record. A
+/// by-certificate entry carries the case's kind and environments as metadata (neither changes after filing), so a
+/// look-up for previous requests reads only the few newest records that can match (see <see cref="FindPreviousRequestsAsync"/>).</item>
 /// </list>
 /// Every name is made of ids the bot made, hashes and validated hex: never of user text.
 /// </remarks>
@@ -41,6 +43,16 @@ public sealed partial class CaseDesk(
 
     public const string CertificateContentType = "application/pkix-cert";
     private const int MaxParallelReads = 8;
+
+    /// <summary>
+    /// At most this many records are read per certificate when looking for previous requests: the newest entries that
+    /// can match, so a certificate asked for again and again costs the same as one asked for once.
+    /// </summary>
+    public const int MaxPreviousRequestReads = MaxParallelReads;
+
+    // Metadata of a by-certificate index entry: what a look-up needs to skip a case without reading its record.
+    private const string KindMetadata = "kind";
+    private const string EnvironmentsMetadata = "environments";
 
     private static readonly JsonSerializerOptions Json = BlobJson.Options;
 
@@ -313,6 +325,12 @@ public sealed partial class CaseDesk(
     /// <c>CheckRequest.AlreadyRequested</c> takes it. Keys are the SHA-256 strings as given; values describe the
     /// newest such case, preferring one that was not rejected.
     /// </summary>
+    /// <remarks>
+    /// Bounded cost: the index entries are listed with their metadata (kind and environments), entries of removals and
+    /// of other environments are skipped, and only the <see cref="MaxPreviousRequestReads"/> newest of the rest are read
+    /// (the status changes after filing, so it is read from the record). "Preferring one not rejected" therefore looks
+    /// among those newest cases only. An entry without metadata (written before it had any) is read like a match.
+    /// </remarks>
     public async Task<IReadOnlyDictionary<string, string>> FindPreviousRequestsAsync(
         string? tenantId, IReadOnlyCollection<string> sha256, IReadOnlyCollection<string> environments, CancellationToken cancellationToken)
     {
@@ -328,7 +346,7 @@ public sealed partial class CaseDesk(
             {
                 if (!TryNormalizeThumbprint(given, 64, out var thumbprint))
                     continue;
-                var numbers = await ListCaseNumbersAsync(cases, $"by-certificate/{tenant}/{thumbprint}/", cancellationToken).ConfigureAwait(false);
+                var numbers = await ListCandidatesAsync(cases, $"by-certificate/{tenant}/{thumbprint}/", wanted, cancellationToken).ConfigureAwait(false);
                 var records = await ReadRecordsAsync(cases, numbers, cancellationToken).ConfigureAwait(false);
                 var match = records.Values
                     .Where(r => TenantKey(r.Requester.TenantId) == tenant && r.Kind == CaseKind.Install)
@@ -522,14 +540,51 @@ public sealed partial class CaseDesk(
     private static async Task WriteIndexesAsync(BlobContainerClient cases, SupportCase record, CancellationToken cancellationToken)
     {
         var tenant = TenantKey(record.Requester.TenantId);
-        var names = record.Certificates.Select(c => $"by-certificate/{tenant}/{c.Sha256}/{record.CaseNumber}")
-            .Prepend($"by-requester/{record.Requester.Key()}/{record.CaseNumber}")
-            .Distinct(StringComparer.Ordinal);
-        await Task.WhenAll(names.Select(name => StorageFailures.Guard(
+        var byCertificate = new Dictionary<string, string>
+        {
+            [KindMetadata] = record.Kind.ToString(),
+            [EnvironmentsMetadata] = string.Join(',', record.Environments.Select(EncodeMetadata)),
+        };
+        var names = record.Certificates.Select(c => (Name: $"by-certificate/{tenant}/{c.Sha256}/{record.CaseNumber}", Metadata: byCertificate))
+            .Prepend((Name: $"by-requester/{record.Requester.Key()}/{record.CaseNumber}", Metadata: new Dictionary<string, string>()))
+            .DistinctBy(entry => entry.Name, StringComparer.Ordinal);
+        await Task.WhenAll(names.Select(entry => StorageFailures.Guard(
                 cases.Uri,
-                () => cases.GetBlobClient(name).UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken),
+                () => cases.GetBlobClient(entry.Name).UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = entry.Metadata }, cancellationToken),
                 "index the case",
                 cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The case numbers under a by-certificate prefix that can be an install case for one of <paramref name="wanted"/>
+    /// (any environment when empty), judged by each entry's metadata: the <see cref="MaxPreviousRequestReads"/> newest.
+    /// </summary>
+    private static async Task<List<string>> ListCandidatesAsync(BlobContainerClient cases, string prefix, HashSet<string> wanted, CancellationToken cancellationToken)
+    {
+        var numbers = new List<(string Number, long Value)>();
+        await StorageFailures.Guard(
+            cases.Uri,
+            async () =>
+            {
+                await foreach (var item in cases.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata }, cancellationToken).ConfigureAwait(false))
+                {
+                    if (CaseNumber.TryNormalize(item.Name[prefix.Length..], out var number) && CanMatch(item.Metadata, wanted))
+                        numbers.Add((number, long.Parse(number.AsSpan(CaseNumber.Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture)));
+                }
+            },
+            "list previous requests",
+            cancellationToken).ConfigureAwait(false);
+        // Case numbers are handed out in order, so the highest are the newest (compared as numbers: CT-1000000 > CT-999999).
+        return numbers.OrderByDescending(n => n.Value).Take(MaxPreviousRequestReads).Select(n => n.Number).ToList();
+    }
+
+    private static bool CanMatch(IDictionary<string, string>? metadata, HashSet<string> wanted)
+    {
+        if (metadata is null || !metadata.TryGetValue(KindMetadata, out var kind) || !metadata.TryGetValue(EnvironmentsMetadata, out var environments))
+            return true; // written before index entries had metadata: only the record can tell
+        if (!string.Equals(kind, nameof(CaseKind.Install), StringComparison.Ordinal))
+            return false;
+        return wanted.Count == 0 || environments.Split(',', StringSplitOptions.RemoveEmptyEntries).Any(e => wanted.Contains(Uri.UnescapeDataString(e)));
     }
 
     private static async Task<List<string>> ListCaseNumbersAsync(BlobContainerClient cases, string prefix, CancellationToken cancellationToken, string suffix = "")

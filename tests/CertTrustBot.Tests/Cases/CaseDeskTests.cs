@@ -200,6 +200,57 @@ public class CaseDeskTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Looking_for_previous_requests_reads_a_bounded_number_of_records_however_often_the_certificate_was_asked_for()
+    {
+        var root = CaseDrafts.Certificate("Contoso Root");
+        var desk = NewDesk();
+        var production = await desk.SubmitAsync(CaseDrafts.Draft(certificates: [root], environments: ["Production"]), default);
+        var removal = await desk.FileRemovalAsync(new RemovalDraft(Guid.NewGuid().ToString("N"), CaseDrafts.Alice, production, ["Production"], production.ConversationReference, null), default);
+        const int development = 12; // more than the bound, so reading every case would show
+        var developmentCases = new List<SupportCase>();
+        for (var i = 0; i < development; i++)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(1));
+            developmentCases.Add(await desk.SubmitAsync(CaseDrafts.Draft(certificates: [root], environments: ["Development"]), default));
+        }
+        await desk.RecordAsync(developmentCases[^1].CaseNumber, new CaseEventDraft(CaseEventKind.Rejected, "staff:jo", "wrong file"), null, default);
+        var reads = new CountingPolicy(request => request.Method == RequestMethod.Get && request.Uri.Path.Contains("/records/", StringComparison.Ordinal));
+        var counted = NewDesk(ClientWith(reads));
+
+        var forProduction = await counted.FindPreviousRequestsAsync("tenant-contoso", [root.Sha256], ["Production"], default);
+        var productionReads = reads.Count;
+        var forDevelopment = await counted.FindPreviousRequestsAsync("tenant-contoso", [root.Sha256], ["Development"], default);
+        var developmentReads = reads.Count - productionReads;
+
+        // The one install for Production, found behind twelve newer cases for Development and a removal, with one read.
+        Assert.Equal($"{production.CaseNumber} for Production, Submitted", forProduction[root.Sha256]);
+        Assert.Equal(1, productionReads);
+        // The newest not rejected of the twelve, with no more reads than the bound.
+        Assert.Equal($"{developmentCases[^2].CaseNumber} for Development, Submitted", forDevelopment[root.Sha256]);
+        Assert.Equal(CaseDesk.MaxPreviousRequestReads, developmentReads);
+        Assert.True(CaseDesk.MaxPreviousRequestReads < development);
+        Assert.Equal(CaseKind.Removal, removal.Kind);
+    }
+
+    [Fact]
+    public async Task A_certificate_index_entry_written_without_metadata_is_still_found_through_its_record()
+    {
+        var root = CaseDrafts.Certificate("Contoso Root");
+        var desk = NewDesk();
+        var submitted = await desk.SubmitAsync(CaseDrafts.Draft(certificates: [root], environments: ["Production"]), default);
+        // As the previous version wrote the entry: empty, no metadata.
+        var entry = Assert.Single(await BlobNames(Cases(), "by-certificate/"));
+        await Cases().GetBlobClient(entry).UploadAsync(BinaryData.Empty, overwrite: true);
+
+        var previous = await desk.FindPreviousRequestsAsync("tenant-contoso", [root.Sha256], ["Production"], default);
+        var otherEnvironment = await desk.FindPreviousRequestsAsync("tenant-contoso", [root.Sha256], ["Development"], default);
+
+        Assert.Empty((await Cases().GetBlobClient(entry).GetPropertiesAsync()).Value.Metadata);
+        Assert.Equal($"{submitted.CaseNumber} for Production, Submitted", previous[root.Sha256]);
+        Assert.Empty(otherEnvironment);
+    }
+
+    [Fact]
     public async Task A_status_change_is_recorded_and_a_change_from_a_stale_view_is_refused()
     {
         var desk = NewDesk();
