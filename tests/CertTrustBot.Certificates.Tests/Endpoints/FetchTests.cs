@@ -91,10 +91,11 @@ public sealed class FetchTests
     [Fact]
     public async Task A_port_where_nothing_listens_is_unreachable()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // The port stays bound (so no other test's server can take it meanwhile) but not listening: a connection to
+        // it is refused, as to a port where nothing runs. A freed port could be reused by a concurrent test's listener.
+        using var bound = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        bound.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)bound.LocalEndPoint!).Port;
 
         var run = await Fetch($"127.0.0.1:{port}", "--json");
 
