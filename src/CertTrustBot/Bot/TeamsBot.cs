@@ -43,6 +43,14 @@ public sealed partial class TeamsBot(
 
         // In a channel (the bot was @mentioned), a staff command goes to the staff side; anything else to the conversation.
         var activity = turnContext.Activity;
+        // Help in the staff channel is the staff's welcome, as on install, not the customers' card.
+        if (TurnInputReader.ChatKindOf(activity) == ChatKind.Channel && activity.Value is null && activity.Text is { Length: > 0 and <= TextMessage.MaxLength } typed
+            && ConversationFlow.IsHelp(activity.RemoveRecipientMention() ?? typed)
+            && staff.IsStaffTeam(TeamIdOf(activity), TurnInputReader.TenantIdOf(activity)))
+        {
+            await turnContext.SendActivityAsync(replies.Render(StaffCommands.Welcome), CancellationToken.None);
+            return;
+        }
         if (TurnInputReader.ChatKindOf(activity) == ChatKind.Channel && activity.Value is null && activity.Text is { Length: > 0 and <= TextMessage.MaxLength }
             && await staffCommands.TryRunAsync(activity.RemoveRecipientMention() ?? activity.Text, StafferOf(activity), CancellationToken.None) is { } answer)
         {

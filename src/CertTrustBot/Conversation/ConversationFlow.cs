@@ -116,6 +116,9 @@ public sealed partial class ConversationFlow
 
     internal static readonly Regex CaseNumber = new(@"^CT-\d{1,12}$", RegexOptions.IgnoreCase | PastedPem.Linear, TimeSpan.FromSeconds(1));
 
+    /// <summary>Whether <paramref name="text"/> asks for help (hi, help, ?...), by the same command list as a turn.</summary>
+    public static bool IsHelp(string text) => ParseCommand(text).Command == Command.Help;
+
     private static (Command Command, string Argument) ParseCommand(string text)
     {
         var plain = PastedPem.ToPlainText(Mention.Replace(text, " "));

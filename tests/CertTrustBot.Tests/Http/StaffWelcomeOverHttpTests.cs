@@ -57,6 +57,25 @@ public sealed partial class StaffOverHttpTests
         Assert.DoesNotContain("**expiring**", welcome.Text ?? "", StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Help_in_the_staff_channel_is_the_staff_welcome_and_in_another_team_the_customers_card()
+    {
+        var staff = new StaffTeam(_channel);
+        var bot = StartBot(staff);
+        await PostAsync(bot, staff.BotInstalled());
+
+        var inStaffChannel = staff.Mention(staff.Member, "help");
+        var elsewhere = staff.Mention(staff.Member, "help", teamId: $"19:{Guid.NewGuid():N}@thread.tacv2");
+        await PostAsync(bot, inStaffChannel);
+        await PostAsync(bot, elsewhere);
+
+        var staffHelp = Assert.Single(_channel.For((string)inStaffChannel["conversation"]!["id"]!), r => r.Text?.Contains("@mention", StringComparison.Ordinal) == true);
+        Assert.Empty(staffHelp.Cards);
+        Assert.Contains("- **cases**", staffHelp.Text, StringComparison.Ordinal);
+        var customerHelp = Assert.Single(_channel.For((string)elsewhere["conversation"]!["id"]!));
+        Assert.Contains("root CA certificate", AllText(Assert.Single(customerHelp.Cards)), StringComparison.Ordinal);
+    }
+
     private static JObject InAnotherTeam(JObject activity)
     {
         var moved = (JObject)activity.DeepClone();
