@@ -25,6 +25,23 @@ internal static class BenchmarkData
         return certificate.RawData;
     }
 
+    /// <summary>The checker of the bundle benchmarks: a fixed day, limits large enough for thousands of certificates.</summary>
+    public static CertTrustBot.Certificates.CertificateChecker BundleChecker() => new(
+        new FixedClock(new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero)),
+        new CertTrustBot.Certificates.CheckLimits { MaxBytes = 16 * 1024 * 1024, MaxCertificates = 10_000 });
+
+    /// <summary>The bundle benchmarks' baseline: decode every PEM block and load each certificate, the least any checker must do.</summary>
+    public static int LoadEach(byte[] pem)
+    {
+        var count = 0;
+        foreach (var der in AllDer(pem))
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            count++;
+        }
+        return count;
+    }
+
     /// <summary>Each certificate of a PEM bundle as DER, in file order.</summary>
     public static List<byte[]> AllDer(byte[] pem)
     {

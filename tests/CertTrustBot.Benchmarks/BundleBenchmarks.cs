@@ -21,22 +21,11 @@ public class BundleBenchmarks
     public void Setup()
     {
         _pem = BenchmarkData.Bundle(Copies);
-        _checker = new CertificateChecker(
-            new FixedClock(new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero)),
-            new CheckLimits { MaxBytes = 16 * 1024 * 1024, MaxCertificates = 10_000 });
+        _checker = BenchmarkData.BundleChecker();
     }
 
     [Benchmark(Baseline = true, Description = "PEM decode + LoadCertificate each")]
-    public int LoadEach()
-    {
-        var count = 0;
-        foreach (var der in BenchmarkData.AllDer(_pem))
-        {
-            using var certificate = X509CertificateLoader.LoadCertificate(der);
-            count++;
-        }
-        return count;
-    }
+    public int LoadEach() => BenchmarkData.LoadEach(_pem);
 
     [Benchmark(Description = "CertificateChecker.Check (whole bundle)")]
     public int Check() => _checker.Check(new CheckRequest(_pem, "bundle.pem")).Certificates.Count;

@@ -33,24 +33,13 @@ public class DistinctRootsBenchmarks
             pem.AppendLine(certificate.ExportCertificatePem());
         }
         _pem = Encoding.ASCII.GetBytes(pem.ToString());
-        _checker = new CertificateChecker(
-            new FixedClock(new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero)),
-            new CheckLimits { MaxBytes = 16 * 1024 * 1024, MaxCertificates = 10_000 });
+        _checker = BenchmarkData.BundleChecker();
         if (_checker.Check(new CheckRequest(_pem, "roots.pem")).Certificates.Count != Roots)
             throw new InvalidOperationException("The checker did not read every generated root.");
     }
 
     [Benchmark(Baseline = true, Description = "PEM decode + LoadCertificate each")]
-    public int LoadEach()
-    {
-        var count = 0;
-        foreach (var der in BenchmarkData.AllDer(_pem))
-        {
-            using var certificate = X509CertificateLoader.LoadCertificate(der);
-            count++;
-        }
-        return count;
-    }
+    public int LoadEach() => BenchmarkData.LoadEach(_pem);
 
     [Benchmark(Description = "CertificateChecker.Check (distinct roots)")]
     public int Check() => _checker.Check(new CheckRequest(_pem, "roots.pem")).Certificates.Count;
