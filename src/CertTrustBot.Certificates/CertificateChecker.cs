@@ -107,7 +107,10 @@ public sealed class CertificateChecker
                     // Parsed once, here; X509Certificate2 is not loaded as well (it would parse it a second time).
                     certificate = ParsedCertificate.Parse(der);
                     Subject = new X500DistinguishedName(certificate.SubjectName.Span).Name;
-                    Issuer = new X500DistinguishedName(certificate.IssuerName.Span).Name;
+                    // A root names itself as issuer: one string for both (a trust store holds thousands of roots).
+                    Issuer = certificate.IssuerName.Span.SequenceEqual(certificate.SubjectName.Span)
+                        ? Subject
+                        : new X500DistinguishedName(certificate.IssuerName.Span).Name;
                 }
                 catch (Exception e) when (e is CertificateParseException or CryptographicException)
                 {
@@ -552,7 +555,7 @@ public sealed class CertificateChecker
             {
                 var sans = server.Certificate.SubjectAlternativeNames;
                 var name = $"'{server.Name}'";
-                if (sans.Exists(san => HostNameMatcher.Matches(san, host)))
+                if (sans.Any(san => HostNameMatcher.Matches(san, host)))
                 {
                     Add(FindingCodes.HostMatch, server.FirstIndex, $"{name} covers the host name '{host}'.", "");
                 }

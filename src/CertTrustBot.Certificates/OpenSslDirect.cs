@@ -85,7 +85,7 @@ internal static class OpenSslDirect
     /// <summary>True when OpenSSL verified <paramref name="subject"/>'s signature with <paramref name="issuer"/>'s key.</summary>
     public static bool Confirms(ParsedCertificate subject, ParsedCertificate issuer, SignatureScheme scheme, HashAlgorithmName hash)
     {
-        if (!enabled || subject.SignatureValue.Length == 0) return false;
+        if (!enabled || subject.SignatureValue.IsEmpty) return false;
         var hashNid = hash.Name switch
         {
             "SHA1" => NidSha1,
@@ -100,15 +100,15 @@ internal static class OpenSslDirect
         digest = digest[..CryptographicOperations.HashData(hash, subject.Tbs.Span, digest)];
         var verified = scheme switch
         {
-            SignatureScheme.Ecdsa when issuer.KeyOid == Algorithms.EcPublicKey => VerifyEcdsa(issuer, digest, subject.SignatureValue),
-            SignatureScheme.RsaPkcs1 when issuer.KeyOid == Algorithms.Rsa => VerifyRsa(issuer, hashNid, digest, subject.SignatureValue),
+            SignatureScheme.Ecdsa when issuer.KeyOid == Algorithms.EcPublicKey => VerifyEcdsa(issuer, digest, subject.SignatureValue.Span),
+            SignatureScheme.RsaPkcs1 when issuer.KeyOid == Algorithms.Rsa => VerifyRsa(issuer, hashNid, digest, subject.SignatureValue.Span),
             _ => false,
         };
         if (!verified) ERR_clear_error(); // leave the thread's OpenSSL error queue as the platform expects it
         return verified;
     }
 
-    private static bool VerifyEcdsa(ParsedCertificate issuer, ReadOnlySpan<byte> digest, byte[] signature)
+    private static bool VerifyEcdsa(ParsedCertificate issuer, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
     {
         if (Curve(issuer) is not { } curve || curve.Value == 0 || issuer.KeyBits.IsEmpty) return false;
         var key = EC_KEY_new();
@@ -119,7 +119,7 @@ internal static class OpenSslDirect
             // oct2key checks that the point is on the curve; these three curves have cofactor 1, so that is enough.
             return EC_KEY_set_group(key, curve.Value) == 1
                 && EC_KEY_oct2key(key, ref MemoryMarshal.GetReference(point), (nuint)point.Length, 0) == 1
-                && ECDSA_verify(0, ref MemoryMarshal.GetReference(digest), digest.Length, ref signature[0], signature.Length, key) == 1;
+                && ECDSA_verify(0, ref MemoryMarshal.GetReference(digest), digest.Length, ref MemoryMarshal.GetReference(signature), signature.Length, key) == 1;
         }
         finally
         {
@@ -148,7 +148,7 @@ internal static class OpenSslDirect
         }
     }
 
-    private static bool VerifyRsa(ParsedCertificate issuer, int hashNid, ReadOnlySpan<byte> digest, byte[] signature)
+    private static bool VerifyRsa(ParsedCertificate issuer, int hashNid, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature)
     {
         ReadOnlyMemory<byte> modulus, exponent;
         try
@@ -175,7 +175,7 @@ internal static class OpenSslDirect
                 BN_free(e);
                 return false;
             }
-            return RSA_verify(hashNid, ref MemoryMarshal.GetReference(digest), (uint)digest.Length, ref signature[0], (uint)signature.Length, rsa) == 1;
+            return RSA_verify(hashNid, ref MemoryMarshal.GetReference(digest), (uint)digest.Length, ref MemoryMarshal.GetReference(signature), (uint)signature.Length, rsa) == 1;
         }
         finally
         {

@@ -37,7 +37,8 @@ internal sealed class ParsedCertificate
     public string SerialNumber { get; private set; } = "";
     public string SignatureOid { get; private set; } = "";
     public ReadOnlyMemory<byte>? SignatureParameters { get; private set; }
-    public byte[] SignatureValue { get; private set; } = [];
+    /// <summary>The signature's bytes, a slice of <see cref="Der"/> (no copy: a trust store holds thousands).</summary>
+    public ReadOnlyMemory<byte> SignatureValue { get; private set; }
     public ReadOnlyMemory<byte> IssuerName { get; private set; }
     public ReadOnlyMemory<byte> SubjectName { get; private set; }
     public DateTimeOffset NotBefore { get; private set; }
@@ -52,23 +53,22 @@ internal sealed class ParsedCertificate
     /// <summary>keyUsage bits in RFC 5280 order (bit 0 = digitalSignature); null when the extension is absent.</summary>
     public int? KeyUsageBits { get; private set; }
 
-    public List<string> SubjectAlternativeNames { get; } = [];
+    /// <summary>DNS names and IP addresses of the subjectAltName; the shared empty list when there are none (most roots).</summary>
+    public IReadOnlyList<string> SubjectAlternativeNames => sans ?? (IReadOnlyList<string>)[];
+
+    private List<string>? sans;
     public bool HasSanExtension { get; private set; }
     public ReadOnlyMemory<byte>? SubjectKeyIdentifier { get; private set; }
     public ReadOnlyMemory<byte>? AuthorityKeyIdentifier { get; private set; }
 
     public bool HasKeyCertSign => KeyUsageBits is { } bits && (bits & (1 << 5)) != 0;
 
-    public IReadOnlyList<string> KeyUsageNamesList()
-    {
-        if (KeyUsageBits is not { } bits) return [];
-        var names = new List<string>(4);
-        for (var i = 0; i < KeyUsageNames.Length; i++)
-        {
-            if ((bits & (1 << i)) != 0) names.Add(KeyUsageNames[i]);
-        }
-        return names;
-    }
+    /// <summary>The keyUsage names, one shared read-only list for each combination of bits.</summary>
+    public IReadOnlyList<string> KeyUsageNamesList() => KeyUsageBits is { } bits ? KeyUsageLists[bits & 0x1FF] : [];
+
+    private static readonly IReadOnlyList<string>[] KeyUsageLists = Enumerable.Range(0, 1 << 9)
+        .Select(bits => (IReadOnlyList<string>)Array.AsReadOnly(KeyUsageNames.Where((_, i) => (bits & (1 << i)) != 0).ToArray()))
+        .ToArray();
 
     /// <summary>Reads one DER certificate; the caller has checked that <paramref name="der"/> is exactly one TLV.</summary>
     public static ParsedCertificate Parse(byte[] der)
@@ -103,7 +103,9 @@ internal sealed class ParsedCertificate
         var signatureAlgorithm = certificate.ReadSequence();
         cert.SignatureOid = signatureAlgorithm.ReadObjectIdentifier();
         cert.SignatureParameters = signatureAlgorithm.HasData ? signatureAlgorithm.ReadEncodedValue() : null;
-        cert.SignatureValue = certificate.ReadBitString(out _);
+        cert.SignatureValue = certificate.TryReadPrimitiveBitString(out _, out var signature)
+            ? signature
+            : certificate.ReadBitString(out _); // a constructed (BER) bit string has to be put together
         certificate.ThrowIfNotEmpty();
 
         if (tbs.PeekTag().HasSameClassAndValue(Explicit0))
@@ -176,12 +178,12 @@ internal sealed class ParsedCertificate
                     var tag = names.PeekTag();
                     if (tag.HasSameClassAndValue(DnsNameTag))
                     {
-                        SubjectAlternativeNames.Add(Encoding.Latin1.GetString(names.ReadOctetString(DnsNameTag)));
+                        (sans ??= []).Add(Encoding.Latin1.GetString(names.ReadOctetString(DnsNameTag)));
                     }
                     else if (tag.HasSameClassAndValue(IpAddressTag))
                     {
                         var ip = names.ReadOctetString(IpAddressTag);
-                        SubjectAlternativeNames.Add(ip.Length is 4 or 16 ? new IPAddress(ip).ToString() : Convert.ToHexString(ip));
+                        (sans ??= []).Add(ip.Length is 4 or 16 ? new IPAddress(ip).ToString() : Convert.ToHexString(ip));
                     }
                     else
                     {

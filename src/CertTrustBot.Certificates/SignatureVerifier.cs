@@ -15,7 +15,7 @@ internal static class SignatureVerifier
         if (algorithm.Hash is not { } hash) return null;
         if (OpenSslDirect.Confirms(subject, issuer, algorithm.Scheme, hash)) return true; // the fast path; it never says "invalid"
         var tbs = subject.Tbs.Span;
-        var signature = subject.SignatureValue;
+        var signature = subject.SignatureValue.Span;
         try
         {
             switch (algorithm.Scheme)
