@@ -34,6 +34,8 @@ public class DistinctRootsBenchmarks
         }
         _pem = Encoding.ASCII.GetBytes(pem.ToString());
         _checker = BenchmarkData.BundleChecker();
+        if (!OpenSslDirect.Available)
+            Console.WriteLine("OpenSslDirect is not available here (not Linux with libcrypto.so.3): both checks take the platform path.");
         if (_checker.Check(new CheckRequest(_pem, "roots.pem")).Certificates.Count != Roots)
             throw new InvalidOperationException("The checker did not read every generated root.");
     }
@@ -43,6 +45,24 @@ public class DistinctRootsBenchmarks
 
     [Benchmark(Description = "CertificateChecker.Check (distinct roots)")]
     public int Check() => _checker.Check(new CheckRequest(_pem, "roots.pem")).Certificates.Count;
+
+    /// <summary>
+    /// The same check with every signature on the platform path (each key imported by .NET), as before OpenSslDirect:
+    /// the difference to <see cref="Check"/> is what the direct path saves.
+    /// </summary>
+    [Benchmark(Description = "Check, every key imported by .NET (no OpenSslDirect)")]
+    public int CheckPlatformKeys()
+    {
+        OpenSslDirect.Enabled = false;
+        try
+        {
+            return _checker.Check(new CheckRequest(_pem, "roots.pem")).Certificates.Count;
+        }
+        finally
+        {
+            OpenSslDirect.Enabled = true;
+        }
+    }
 
     private static X509Certificate2 Ecdsa(X500DistinguishedName name, DateTimeOffset notBefore)
     {
