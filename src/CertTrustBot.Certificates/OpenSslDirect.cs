@@ -86,6 +86,11 @@ internal static class OpenSslDirect
     public static bool Confirms(ParsedCertificate subject, ParsedCertificate issuer, SignatureScheme scheme, HashAlgorithmName hash)
     {
         if (!enabled || subject.SignatureValue.IsEmpty) return false;
+        if (!(scheme == SignatureScheme.Ecdsa && issuer.KeyOid == Algorithms.EcPublicKey)
+            && !(scheme == SignatureScheme.RsaPkcs1 && issuer.KeyOid == Algorithms.Rsa))
+        {
+            return false; // PSS, DSA, EdDSA, or a key of another kind than the signature: the platform decides
+        }
         var hashNid = hash.Name switch
         {
             "SHA1" => NidSha1,
@@ -98,12 +103,9 @@ internal static class OpenSslDirect
 
         Span<byte> digest = stackalloc byte[64];
         digest = digest[..CryptographicOperations.HashData(hash, subject.Tbs.Span, digest)];
-        var verified = scheme switch
-        {
-            SignatureScheme.Ecdsa when issuer.KeyOid == Algorithms.EcPublicKey => VerifyEcdsa(issuer, digest, subject.SignatureValue.Span),
-            SignatureScheme.RsaPkcs1 when issuer.KeyOid == Algorithms.Rsa => VerifyRsa(issuer, hashNid, digest, subject.SignatureValue.Span),
-            _ => false,
-        };
+        var verified = scheme == SignatureScheme.Ecdsa
+            ? VerifyEcdsa(issuer, digest, subject.SignatureValue.Span)
+            : VerifyRsa(issuer, hashNid, digest, subject.SignatureValue.Span);
         if (!verified) ERR_clear_error(); // leave the thread's OpenSSL error queue as the platform expects it
         return verified;
     }
