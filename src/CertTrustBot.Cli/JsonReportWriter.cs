@@ -51,7 +51,10 @@ internal sealed class JsonReportWriter : IReportWriter
 
         _json.WriteStartArray("chain");
         foreach (var index in report.Chain)
+        {
             _json.WriteNumberValue(index);
+            FlushIfFull();
+        }
         _json.WriteEndArray();
 
         if (report.TrustedRootIndex is { } root)
@@ -72,6 +75,7 @@ internal sealed class JsonReportWriter : IReportWriter
             else
                 _json.WriteNull("certificate");
             _json.WriteEndObject();
+            FlushIfFull(); // a bundle has a finding per certificate: streamed like the certificates, not held
         }
         _json.WriteEndArray();
 
