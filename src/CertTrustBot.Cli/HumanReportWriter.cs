@@ -21,6 +21,7 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     private readonly Ansi _ansi = new(style.Colour);
+    private readonly Dictionary<(int Indent, string Label), string> _prefixes = [];
     private int _files;
 
     public void Write(string path, CertificateReport report)
@@ -128,7 +129,15 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
 
     private void Line(int indent, string label, string value)
     {
-        var prefix = new string(' ', indent) + _ansi.Dim(label.PadRight(LabelWidth));
+        // The labelled prefix of each (indent, label) is made once: a trust store prints thousands of these lines.
+        if (!_prefixes.TryGetValue((indent, label), out var prefix))
+            _prefixes[(indent, label)] = prefix = new string(' ', indent) + _ansi.Dim(label.PadRight(LabelWidth));
+        if (value.Length <= Width - indent - LabelWidth)
+        {
+            output.Write(prefix);
+            output.WriteLine(value);
+            return;
+        }
         var continuation = new string(' ', indent + LabelWidth);
         var first = true;
         foreach (var line in Text.Wrap(value, Width - indent - LabelWidth))
@@ -141,6 +150,12 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
 
     private void WriteWrapped(string text, string indent, string? continuation = null)
     {
+        if (text.Length <= Width - indent.Length)
+        {
+            output.Write(indent);
+            output.WriteLine(text);
+            return;
+        }
         var first = true;
         foreach (var line in Text.Wrap(text, Width - indent.Length))
         {
