@@ -132,12 +132,6 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
         // The labelled prefix of each (indent, label) is made once: a trust store prints thousands of these lines.
         if (!_prefixes.TryGetValue((indent, label), out var prefix))
             _prefixes[(indent, label)] = prefix = new string(' ', indent) + _ansi.Dim(label.PadRight(LabelWidth));
-        if (value.Length <= Width - indent - LabelWidth)
-        {
-            output.Write(prefix);
-            output.WriteLine(value);
-            return;
-        }
         var continuation = new string(' ', indent + LabelWidth);
         var first = true;
         foreach (var line in Text.Wrap(value, Width - indent - LabelWidth))
@@ -150,12 +144,6 @@ internal sealed class HumanReportWriter(TextWriter output, TimeProvider clock, O
 
     private void WriteWrapped(string text, string indent, string? continuation = null)
     {
-        if (text.Length <= Width - indent.Length)
-        {
-            output.Write(indent);
-            output.WriteLine(text);
-            return;
-        }
         var first = true;
         foreach (var line in Text.Wrap(text, Width - indent.Length))
         {
