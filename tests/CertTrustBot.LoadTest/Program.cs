@@ -92,6 +92,8 @@ internal static class LoadRun
             await EchoAsync(new TeamsChat(channel), i, measure: false);
         })));
         var warmUpCases = caseNumbers.Values.ToHashSet(StringComparer.Ordinal);
+        // Said, not hidden: a warm-up that fails is worth knowing before the measured run starts.
+        Console.WriteLine($"Warm-up: {Math.Max(1, warmUp) * instances} conversations of each kind, {errors.Count} errors{(errors.IsEmpty ? "" : ": " + errors.First())}.");
         errors.Clear();
         caseNumbers.Clear();
 
